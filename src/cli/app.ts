@@ -1,0 +1,102 @@
+// yargs set-up: global options, CONCLAVE_* environment variables, the explicit command list,
+// and the mapping from a parse failure or thrown error to an exit code. IO is injectable.
+import yargs from 'yargs'
+import type { Argv } from 'yargs'
+import { VERSION, defaultHome } from '../config.js'
+import { ConclaveError, ExitCode, UsageError } from '../errors.js'
+import type { Command, CommandContext, GlobalArgs } from './command.js'
+import type { CliIo } from './io.js'
+import { Output } from './output.js'
+import { idCommand } from './commands/id.js'
+import { initCommand } from './commands/init.js'
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: Array<Command<any>> = [
+  initCommand,
+  idCommand
+]
+
+const EPILOGUE = [
+  'Every option can also be set with an environment variable CONCLAVE_<OPTION>, e.g.',
+  'CONCLAVE_HOME=/srv/conclave. CONCLAVE_PASSPHRASE unlocks an encrypted identity.',
+  'Exit codes: 0 ok, 1 operational failure, 2 bad input, 3 delivery not confirmed.'
+].join('\n')
+
+function globalOptions (y: Argv, env: NodeJS.ProcessEnv): Argv<GlobalArgs> {
+  return y
+    .option('home', {
+      type: 'string',
+      global: true,
+      default: defaultHome(env),
+      defaultDescription: '$XDG_DATA_HOME/conclave or ~/.local/share/conclave',
+      describe: 'data directory (identity, store)',
+      normalize: true
+    })
+    .option('json', { type: 'boolean', global: true, default: false, describe: 'machine-readable output, one JSON object per line' })
+    .option('verbose', { alias: 'v', type: 'count', global: true, describe: 'log to stderr (-vv for more)' })
+    .option('quiet', { alias: 'q', type: 'boolean', global: true, default: false, describe: 'only data and errors' })
+    .option('passphrase-file', { type: 'string', global: true, describe: 'read the identity passphrase from FILE', normalize: true })
+    .option('listen', { type: 'string', array: true, global: true, default: ['/ip4/0.0.0.0/tcp/0'], describe: 'multiaddr to listen on (repeatable)', group: 'Network options:' })
+    .option('bootstrap', { type: 'string', array: true, global: true, default: [], describe: 'multiaddr of a bootstrap/relay peer (repeatable)', group: 'Network options:' })
+    .option('mdns', { type: 'boolean', global: true, default: true, describe: 'discover peers on the LAN (--no-mdns to turn off)', group: 'Network options:' }) as unknown as Argv<GlobalArgs>
+}
+
+/** Turns yargs' English into our error voice, with a hint to the right help page. */
+function usageError (message: string, args: string[]): UsageError {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message)
+  const command = args.find(a => !a.startsWith('-'))
+  const known = COMMANDS.some(c => c.command.split(' ')[0] === command)
+  if (unknown !== null && command !== undefined && !known && unknown[1]?.split(', ')[0] === command) {
+    return new UsageError(`unknown command '${command}'`, { hint: "run 'conclave --help' for the list of commands" })
+  }
+  const where = known ? `conclave ${command} --help` : 'conclave --help'
+  const text = unknown !== null ? `unknown option ${unknown[1]!.split(', ').map(o => (o.length === 1 ? '-' : '--') + o).join(', ')}` : message.charAt(0).toLowerCase() + message.slice(1)
+  return new UsageError(text, { hint: `run '${where}' for usage` })
+}
+
+/** Runs one command line; returns the exit code. The only caller that exits is src/main.ts. */
+export async function runCli (argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.OK
+  let out = new Output(io)
+  const y = globalOptions(yargs(), io.env)
+    .scriptName('conclave')
+    .usage('$0 <command> [options]\n\nServerless, end-to-end encrypted group chat for terminals and shell scripts.')
+    .env('CONCLAVE')
+    .strict()
+    .demandCommand(1, 'say which command to run')
+    .recommendCommands()
+    .completion('completion', 'print a bash/zsh completion script (conclave completion >> ~/.bashrc)')
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .epilogue(EPILOGUE)
+    .wrap(Math.min(100, (io.stdout as { columns?: number }).columns ?? 100))
+    .fail((message, err) => { throw err ?? usageError(message, argv) })
+
+  for (const command of COMMANDS) {
+    y.command({
+      command: command.command,
+      describe: command.describe,
+      builder: command.builder,
+      handler: async (args: any) => {
+        out = new Output(io, { json: args.json, quiet: args.quiet, verbose: args.verbose })
+        const ctx: CommandContext = { io, out, globals: args as GlobalArgs }
+        exitCode = (await command.run(ctx, args)) ?? ExitCode.OK
+      }
+    })
+  }
+
+  try {
+    const printed = await new Promise<string>((resolve, reject) => {
+      y.parseAsync(argv, {}, (err, _args, output) => {
+        if (err !== null && err !== undefined) reject(err)
+        else resolve(output)
+      }).catch(reject)
+    })
+    if (printed !== '') io.stdout.write(printed.endsWith('\n') ? printed : printed + '\n')
+    return exitCode
+  } catch (err) {
+    out.error(err)
+    return err instanceof ConclaveError ? err.exitCode : ExitCode.FAILURE
+  }
+}
