@@ -6,6 +6,7 @@ import { VERSION, defaultHome } from '../config.js'
 import { ConclaveError, ExitCode, UsageError } from '../errors.js'
 import type { Command, CommandContext, GlobalArgs } from './command.js'
 import type { CliIo } from './io.js'
+import { envMiddleware } from './env.js'
 import { Output } from './output.js'
 import { idCommand } from './commands/id.js'
 import { initCommand } from './commands/init.js'
@@ -61,7 +62,7 @@ export async function runCli (argv: string[], io: CliIo): Promise<number> {
   const y = globalOptions(yargs(), io.env)
     .scriptName('conclave')
     .usage('$0 <command> [options]\n\nServerless, end-to-end encrypted group chat for terminals and shell scripts.')
-    .env('CONCLAVE')
+    .middleware(envMiddleware(io.env, argv) as any, true)
     .strict()
     .demandCommand(1, 'say which command to run')
     .recommendCommands()
