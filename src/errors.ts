@@ -69,3 +69,69 @@ export class CryptoError extends ConclaveError {
   override name = 'CryptoError'
   override readonly exitCode = ExitCode.BAD_INPUT
 }
+
+/** The network layer failed: a node would not start, a dial or stream failed, a peer broke the framing. */
+export class TransportError extends ConclaveError {
+  override name = 'TransportError'
+  override readonly exitCode = ExitCode.FAILURE
+}
+
+/** A frame or message is over the size limit (ours when sending, or a peer's when reading). */
+export class FrameTooLargeError extends TransportError {
+  override name = 'FrameTooLargeError'
+}
+
+/** An invite ticket that is not one: bad prefix, bad base32, bad checksum, undecodable fields. */
+export class MalformedTicketError extends ConclaveError {
+  override name = 'MalformedTicketError'
+  override readonly exitCode = ExitCode.BAD_INPUT
+}
+
+/** The invite ticket's expiry time has passed. */
+export class TicketExpiredError extends ConclaveError {
+  override name = 'TicketExpiredError'
+  override readonly exitCode = ExitCode.BAD_INPUT
+}
+
+/** The invite ticket has been used as many times as it allows. */
+export class TicketUsedUpError extends ConclaveError {
+  override name = 'TicketUsedUpError'
+  override readonly exitCode = ExitCode.BAD_INPUT
+}
+
+/** The invite ticket was revoked (explicitly, or its issuing admin is no longer an admin). */
+export class TicketRevokedError extends ConclaveError {
+  override name = 'TicketRevokedError'
+  override readonly exitCode = ExitCode.BAD_INPUT
+}
+
+/** A membership log (received or stored) fails verification; the message names the entry and the reason. */
+export class MembershipLogError extends ConclaveError {
+  override name = 'MembershipLogError'
+  override readonly exitCode = ExitCode.FAILURE
+}
+
+/** Two valid membership logs of one room disagree at some entry: refused, never merged. */
+export class LogForkError extends MembershipLogError {
+  override name = 'LogForkError'
+}
+
+/** A join or keys handshake failed: bad signature, tampered or unexpected frame, wrong peer. */
+export class HandshakeError extends ConclaveError {
+  override name = 'HandshakeError'
+  override readonly exitCode = ExitCode.FAILURE
+}
+
+/** The admin refused the join for a reason other than expired / used up / revoked (those have their own classes). */
+export class JoinRefusedError extends ConclaveError {
+  override name = 'JoinRefusedError'
+  override readonly exitCode: ExitCode
+  /** The refusal code as the wire names it (UNKNOWN_INVITE, NOT_ADMIN, …). */
+  readonly code: string
+
+  constructor (code: string, message: string, options: { hint?: string, exitCode?: ExitCode } = {}) {
+    super(message, options)
+    this.code = code
+    this.exitCode = options.exitCode ?? ExitCode.BAD_INPUT
+  }
+}

@@ -1,0 +1,187 @@
+// Envelope codec: size and field limits around the generated protobuf, and the exact byte strings
+// that are signed, bound as AEAD associated data and hashed into the message id (docs/PROTOCOL-messages.md).
+import { equals } from 'uint8arrays'
+import { Envelope, EnvelopeHeader, SenderKey } from '../../topics/envelope.js'
+import { MalformedInputError } from '../errors.js'
+import { PAYLOAD_BUCKETS } from './payload.js'
+
+export const ENVELOPE_VERSION = 1
+/** Largest envelope (gossipsub message data) accepted; checked before any decoding. */
+export const ENVELOPE_MAX_BYTES = 65536
+/** A header of any version is at most this long (a v1 header is at most 91 bytes). */
+export const HEADER_MAX_BYTES = 256
+export const ROOM_ID_LENGTH = 32
+export const SENDER_LENGTH = 32
+export const SIGNATURE_LENGTH = 64
+/** The AEAD tag appended to the padded payload (ChaCha20-Poly1305). */
+export const CIPHERTEXT_TAG_LENGTH = 16
+/** Ciphertext lengths allowed: a payload bucket plus the tag (272, 1040, 4112, 16400, 61456). */
+export const CIPHERTEXT_LENGTHS: readonly number[] = PAYLOAD_BUCKETS.map(b => b + CIPHERTEXT_TAG_LENGTH)
+export const CIPHERTEXT_MAX_BYTES = CIPHERTEXT_LENGTHS[CIPHERTEXT_LENGTHS.length - 1]!
+/** Chain indexes and epochs are uint32; ts_ms must be a safe integer. */
+export const UINT32_MAX = 0xffffffff
+
+/** Domain-separation labels (ASCII, NUL-terminated). */
+export const ENVELOPE_SIGNATURE_LABEL = 'conclave envelope v1\0'
+export const PAYLOAD_AAD_LABEL = 'conclave payload v1\0'
+export const MESSAGE_ID_LABEL = 'conclave message id v1\0'
+/** HKDF info turning a sender-chain message key into an AEAD key ‖ nonce. */
+export const MESSAGE_KEY_LABEL = 'conclave message key v1\0'
+
+export type { EnvelopeHeader, SenderKey } from '../../topics/envelope.js'
+
+/** A SenderKey is at most 2+32 + 6 + 2+32 + 6 + 2+32 = 114 bytes. */
+export const SENDER_KEY_MAX_BYTES = 128
+export const CHAIN_KEY_LENGTH = 32
+
+/** An envelope split into its parts; `headerBytes` are the exact bytes received (what is signed). */
+export interface DecodedEnvelope {
+  headerBytes: Uint8Array
+  header: EnvelopeHeader
+  ciphertext: Uint8Array
+  signature: Uint8Array
+}
+
+const encoder = new TextEncoder()
+const SIGNATURE_LABEL_BYTES = encoder.encode(ENVELOPE_SIGNATURE_LABEL)
+const AAD_LABEL_BYTES = encoder.encode(PAYLOAD_AAD_LABEL)
+const ID_LABEL_BYTES = encoder.encode(MESSAGE_ID_LABEL)
+
+function concat (parts: Uint8Array[]): Uint8Array {
+  let length = 0
+  for (const p of parts) length += p.length
+  const out = new Uint8Array(length)
+  let at = 0
+  for (const p of parts) { out.set(p, at); at += p.length }
+  return out
+}
+
+function checkLength (name: string, value: Uint8Array, length: number): void {
+  if (value.length !== length) throw new MalformedInputError(`"${name}" expected ${length} bytes, got ${value.length}`)
+}
+
+function checkUint32 (name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX) {
+    throw new MalformedInputError(`"${name}" expected an integer between 0 and ${UINT32_MAX}, got ${String(value)}`)
+  }
+}
+
+/** Field rules of a version-1 header (both when encoding and after decoding). */
+function checkHeaderFields (h: EnvelopeHeader): void {
+  if (h.version !== ENVELOPE_VERSION) throw new MalformedInputError(`"version" expected ${ENVELOPE_VERSION}, got ${String(h.version)}`)
+  if (!(h.roomId instanceof Uint8Array)) throw new MalformedInputError('"roomId" expected Uint8Array')
+  if (!(h.sender instanceof Uint8Array)) throw new MalformedInputError('"sender" expected Uint8Array')
+  checkLength('room_id', h.roomId, ROOM_ID_LENGTH)
+  checkLength('sender', h.sender, SENDER_LENGTH)
+  checkUint32('epoch', h.epoch)
+  checkUint32('index', h.index)
+  if (!Number.isSafeInteger(h.tsMs) || h.tsMs < 0) throw new MalformedInputError(`"ts_ms" expected a safe non-negative integer, got ${String(h.tsMs)}`)
+}
+
+/** The canonical bytes of a version-1 header. */
+export function encodeHeader (header: EnvelopeHeader): Uint8Array {
+  checkHeaderFields(header)
+  return EnvelopeHeader.encode(header)
+}
+
+/** Encodes an envelope from its parts, with the same limits decodeEnvelope applies. */
+export function encodeEnvelope (parts: { headerBytes: Uint8Array, ciphertext: Uint8Array, signature: Uint8Array }): Uint8Array {
+  if (parts.headerBytes.length === 0 || parts.headerBytes.length > HEADER_MAX_BYTES) {
+    throw new MalformedInputError(`the envelope header is ${parts.headerBytes.length} bytes, expected 1 to ${HEADER_MAX_BYTES}`)
+  }
+  if (!CIPHERTEXT_LENGTHS.includes(parts.ciphertext.length)) {
+    throw new MalformedInputError(`the ciphertext is ${parts.ciphertext.length} bytes, expected one of ${CIPHERTEXT_LENGTHS.join(', ')}`)
+  }
+  checkLength('signature', parts.signature, SIGNATURE_LENGTH)
+  const bytes = Envelope.encode({ header: parts.headerBytes as Uint8Array<ArrayBuffer>, ciphertext: parts.ciphertext as Uint8Array<ArrayBuffer>, signature: parts.signature as Uint8Array<ArrayBuffer> })
+  if (bytes.length > ENVELOPE_MAX_BYTES) throw new MalformedInputError(`the envelope is ${bytes.length} bytes, more than ${ENVELOPE_MAX_BYTES}`)
+  return bytes
+}
+
+/**
+ * Decodes gossipsub message data into an envelope. In order: the length (before any parsing),
+ * the protobuf, canonical encoding (re-encoding gives back the same bytes, so nobody but the
+ * sender can produce a second spelling of an envelope), signature and ciphertext lengths, the
+ * header protobuf. A header whose version is not 1 is returned as decoded, without its other
+ * fields checked: the caller must check `header.version` next (validation reason 'bad-version').
+ * A version-1 header must be canonical, with a 32-byte room id and sender.
+ * Throws MalformedInputError; the returned byte fields are views into `bytes`.
+ */
+export function decodeEnvelope (bytes: Uint8Array): DecodedEnvelope {
+  if (!(bytes instanceof Uint8Array)) throw new MalformedInputError('the envelope is not a byte array')
+  if (bytes.length > ENVELOPE_MAX_BYTES) throw new MalformedInputError(`the envelope is ${bytes.length} bytes, more than ${ENVELOPE_MAX_BYTES}`)
+  let env: Envelope
+  try {
+    env = Envelope.decode(bytes)
+  } catch {
+    throw new MalformedInputError('the envelope is not a valid protobuf')
+  }
+  if (!equals(Envelope.encode(env), bytes)) throw new MalformedInputError('the envelope is not canonically encoded')
+  checkLength('signature', env.signature, SIGNATURE_LENGTH)
+  if (!CIPHERTEXT_LENGTHS.includes(env.ciphertext.length)) {
+    throw new MalformedInputError(`the ciphertext is ${env.ciphertext.length} bytes, expected one of ${CIPHERTEXT_LENGTHS.join(', ')}`)
+  }
+  if (env.header.length === 0 || env.header.length > HEADER_MAX_BYTES) {
+    throw new MalformedInputError(`the envelope header is ${env.header.length} bytes, expected 1 to ${HEADER_MAX_BYTES}`)
+  }
+  let header: EnvelopeHeader
+  try {
+    header = EnvelopeHeader.decode(env.header)
+  } catch {
+    throw new MalformedInputError('the envelope header is not a valid protobuf')
+  }
+  const decoded = { headerBytes: env.header, header, ciphertext: env.ciphertext, signature: env.signature }
+  if (header.version !== ENVELOPE_VERSION) return decoded
+  checkHeaderFields(header)
+  if (!equals(EnvelopeHeader.encode(header), env.header)) throw new MalformedInputError('the envelope header is not canonically encoded')
+  return decoded
+}
+
+/** What the sender signs: ENVELOPE_SIGNATURE_LABEL ‖ u32be(len(header)) ‖ header ‖ ciphertext. */
+export function signingBytes (headerBytes: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  const len = new Uint8Array(4)
+  new DataView(len.buffer).setUint32(0, headerBytes.length)
+  return concat([SIGNATURE_LABEL_BYTES, len, headerBytes, ciphertext])
+}
+
+/** The AEAD's associated data: PAYLOAD_AAD_LABEL ‖ header (binds room, epoch, sender, index, time). */
+export function aad (headerBytes: Uint8Array): Uint8Array {
+  return concat([AAD_LABEL_BYTES, headerBytes])
+}
+
+/** What SHA-256 turns into the message id: MESSAGE_ID_LABEL ‖ header ‖ ciphertext. */
+export function messageIdInput (headerBytes: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  return concat([ID_LABEL_BYTES, headerBytes, ciphertext])
+}
+
+function checkSenderKeyFields (k: SenderKey): void {
+  if (!(k.roomId instanceof Uint8Array) || !(k.sender instanceof Uint8Array) || !(k.chainKey instanceof Uint8Array)) {
+    throw new MalformedInputError('a sender key needs room_id, sender and chain_key bytes')
+  }
+  checkLength('room_id', k.roomId, ROOM_ID_LENGTH)
+  checkLength('sender', k.sender, SENDER_LENGTH)
+  checkLength('chain_key', k.chainKey, CHAIN_KEY_LENGTH)
+  checkUint32('epoch', k.epoch)
+  checkUint32('index', k.index)
+}
+
+/** The bytes of a SenderKey (as carried in JoinWelcome / KeyBundle `sender_keys`). */
+export function encodeSenderKey (key: SenderKey): Uint8Array {
+  checkSenderKeyFields(key)
+  return SenderKey.encode(key)
+}
+
+/** Decodes a SenderKey: at most SENDER_KEY_MAX_BYTES, canonical, 32-byte room_id / sender / chain_key. */
+export function decodeSenderKey (bytes: Uint8Array): SenderKey {
+  if (!(bytes instanceof Uint8Array)) throw new MalformedInputError('the sender key is not a byte array')
+  if (bytes.length > SENDER_KEY_MAX_BYTES) throw new MalformedInputError(`the sender key is ${bytes.length} bytes, more than ${SENDER_KEY_MAX_BYTES}`)
+  let key: SenderKey
+  try {
+    key = SenderKey.decode(bytes)
+  } catch {
+    throw new MalformedInputError('the sender key is not a valid protobuf')
+  }
+  checkSenderKeyFields(key)
+  if (!equals(SenderKey.encode(key), bytes)) throw new MalformedInputError('the sender key is not canonically encoded')
+  return key
+}

@@ -1,0 +1,163 @@
+// Payload codec: the AEAD plaintext inside an envelope (a message or a log entry), padded to size
+// buckets, with field limits checked on both encode and decode (docs/PROTOCOL-messages.md).
+import { equals } from 'uint8arrays'
+import { Payload, type Message } from '../../topics/envelope.js'
+import { MalformedInputError } from '../errors.js'
+
+/** Padded payload sizes: the encoded payload is padded to the smallest bucket that fits. */
+export const PAYLOAD_BUCKETS: readonly number[] = [256, 1024, 4096, 16384, 61440]
+export const PAYLOAD_MAX_BYTES = PAYLOAD_BUCKETS[PAYLOAD_BUCKETS.length - 1]!
+export const TEXT_MAX_BYTES = 60000
+export const TITLE_MAX_BYTES = 256
+export const TAG_MAX_BYTES = 64
+export const TAGS_MAX = 16
+/** A batch of lines is bounded by the payload size anyway; this caps the array allocation. */
+export const LINES_MAX = 10000
+export const LINE_MAX_BYTES = TEXT_MAX_BYTES
+export const PRIORITY_MAX = 5
+/** Priority 0 on the wire means this. */
+export const DEFAULT_PRIORITY = 3
+/** Padding entries: one, or two where one cannot fill the gap exactly (a varint length boundary). */
+const PADDING_ENTRIES_MAX = 2
+/** Field 15, wire type 2 (length-delimited). */
+const PADDING_TAG = (15 << 3) | 2
+
+export type { Message } from '../../topics/envelope.js'
+
+/** What a sender puts in a payload; omitted fields are empty. */
+export interface MessageInput {
+  text?: string
+  title?: string
+  priority?: number
+  tags?: string[]
+  lines?: string[]
+}
+export type PayloadInput = { message: MessageInput } | { logEntry: Uint8Array }
+export type DecodedPayload = { type: 'message', message: Message } | { type: 'log-entry', logEntry: Uint8Array }
+
+const encoder = new TextEncoder()
+// C0 and C1 controls, DEL, and the Unicode line/paragraph separators: never in titles or tags
+// (they end up in terminal lines and in environment variables of `listen --exec`).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+// A lone surrogate does not survive UTF-8 (it would decode as U+FFFD): refuse it up front.
+const LONE_SURROGATE = /\p{Cs}/u
+
+function checkString (name: string, value: unknown, maxBytes: number, noControls: boolean): void {
+  if (typeof value !== 'string') throw new MalformedInputError(`"${name}" expected a string, got ${typeof value}`)
+  if (LONE_SURROGATE.test(value)) throw new MalformedInputError(`"${name}" is not valid Unicode`)
+  const bytes = encoder.encode(value).length
+  if (bytes > maxBytes) throw new MalformedInputError(`"${name}" is ${bytes} bytes, more than ${maxBytes}`)
+  if (noControls && CONTROL.test(value)) throw new MalformedInputError(`"${name}" contains control characters`)
+}
+
+/** The field rules of a Message; throws MalformedInputError naming the first broken one. */
+export function checkMessage (m: MessageInput): Message {
+  const message: Message = {
+    text: m.text ?? '',
+    title: m.title ?? '',
+    priority: m.priority ?? 0,
+    tags: m.tags ?? [],
+    lines: m.lines ?? []
+  }
+  checkString('text', message.text, TEXT_MAX_BYTES, false)
+  checkString('title', message.title, TITLE_MAX_BYTES, true)
+  if (!Number.isInteger(message.priority) || message.priority < 0 || message.priority > PRIORITY_MAX) {
+    throw new MalformedInputError(`"priority" expected an integer between 0 and ${PRIORITY_MAX}, got ${String(message.priority)}`)
+  }
+  if (!Array.isArray(message.tags) || message.tags.length > TAGS_MAX) throw new MalformedInputError(`"tags" expected at most ${TAGS_MAX} tags`)
+  for (const tag of message.tags) {
+    checkString('tag', tag, TAG_MAX_BYTES, true)
+    if (tag.length === 0) throw new MalformedInputError('"tag" is empty')
+  }
+  if (!Array.isArray(message.lines) || message.lines.length > LINES_MAX) throw new MalformedInputError(`"lines" expected at most ${LINES_MAX} lines`)
+  for (const line of message.lines) checkString('line', line, LINE_MAX_BYTES, false)
+  return message
+}
+
+function varintLength (n: number): number {
+  let len = 1
+  while (n >= 0x80) { n = Math.floor(n / 128); len++ }
+  return len
+}
+
+/** Bytes one padding entry of n zero bytes takes: tag ‖ varint(n) ‖ n bytes. */
+const entrySize = (n: number): number => 1 + varintLength(n) + n
+
+/** Data lengths of padding entries that take exactly `gap` bytes, or undefined (gap 1 cannot be filled). */
+function paddingEntries (gap: number): number[] | undefined {
+  if (gap === 0) return []
+  if (gap === 1) return undefined
+  const single = (g: number): number | undefined => {
+    for (let v = 1; v <= 3; v++) {
+      const n = g - 1 - v
+      if (n >= 0 && entrySize(n) === g) return n
+    }
+    return undefined
+  }
+  const one = single(gap)
+  if (one !== undefined) return [one]
+  // gap = 130 or 16387: the length varint grows by a byte exactly there; an empty entry (2 bytes) first
+  const rest = single(gap - 2)
+  return rest === undefined ? undefined : [0, rest]
+}
+
+/** The padded length for an encoded (unpadded) payload of `length` bytes, or undefined when too large. */
+export function paddedLength (length: number): number | undefined {
+  for (const bucket of PAYLOAD_BUCKETS) {
+    if (bucket >= length && paddingEntries(bucket - length) !== undefined) return bucket
+  }
+  return undefined
+}
+
+/** Encodes and pads a payload to its bucket; throws MalformedInputError on a broken field or when too large. */
+export function encodePayload (input: PayloadInput): Uint8Array {
+  let body: Partial<Payload>
+  if ('message' in input && input.message !== undefined) {
+    body = { message: checkMessage(input.message) }
+  } else if ('logEntry' in input && input.logEntry instanceof Uint8Array) {
+    if (input.logEntry.length === 0) throw new MalformedInputError('"logEntry" is empty')
+    body = { logEntry: input.logEntry as Uint8Array<ArrayBuffer> }
+  } else {
+    throw new MalformedInputError('a payload needs a message or a log entry')
+  }
+  const unpadded = Payload.encode(body)
+  const bucket = paddedLength(unpadded.length)
+  if (bucket === undefined) throw new MalformedInputError(`the payload is ${unpadded.length} bytes, more than fits in ${PAYLOAD_MAX_BYTES}`)
+  // Padding is field 15 and protons writes fields in number order, so appending the entries by
+  // hand gives the same bytes Payload.encode would: decodePayload's canonical check holds.
+  const out = new Uint8Array(bucket)
+  out.set(unpadded)
+  let at = unpadded.length
+  for (const n of paddingEntries(bucket - unpadded.length)!) {
+    out[at++] = PADDING_TAG
+    let v = n
+    while (v >= 0x80) { out[at++] = (v & 0x7f) | 0x80; v = Math.floor(v / 128) }
+    out[at++] = v
+    at += n // zeros
+  }
+  if (at !== bucket) throw new Error(`padding arithmetic is wrong: ${at} != ${bucket}`)
+  return out
+}
+
+/**
+ * Decodes a padded payload: the length must be a bucket, the protobuf canonical (this also
+ * refuses invalid UTF-8, which would decode to U+FFFD), exactly one body, and the message
+ * fields within their limits. Throws MalformedInputError.
+ */
+export function decodePayload (bytes: Uint8Array): DecodedPayload {
+  if (!(bytes instanceof Uint8Array)) throw new MalformedInputError('the payload is not a byte array')
+  if (!PAYLOAD_BUCKETS.includes(bytes.length)) {
+    throw new MalformedInputError(`the payload is ${bytes.length} bytes, expected one of ${PAYLOAD_BUCKETS.join(', ')}`)
+  }
+  let payload: Payload
+  try {
+    payload = Payload.decode(bytes, { limits: { padding: PADDING_ENTRIES_MAX, message: { tags: TAGS_MAX, lines: LINES_MAX } } })
+  } catch {
+    throw new MalformedInputError('the payload is not a valid protobuf')
+  }
+  if (!equals(Payload.encode(payload), bytes)) throw new MalformedInputError('the payload is not canonically encoded')
+  if (payload.message !== undefined) return { type: 'message', message: checkMessage(payload.message) }
+  if (payload.logEntry !== undefined && payload.logEntry.length > 0) return { type: 'log-entry', logEntry: payload.logEntry }
+  throw new MalformedInputError('the payload has no body')
+}
