@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 const dir = dirname(fileURLToPath(import.meta.url))
 const wanted = process.argv.slice(2)
 const benches = readdirSync(dir)
-  .filter(f => f.endsWith('.ts') && f !== 'lib.ts')
+  .filter(f => f.endsWith('.ts') && !f.startsWith('lib'))
   .map(f => f.slice(0, -3))
   .filter(name => wanted.length === 0 || wanted.includes(name))
 let failed = 0

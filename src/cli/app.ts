@@ -8,13 +8,31 @@ import type { Command, CommandContext, GlobalArgs } from './command.js'
 import type { CliIo } from './io.js'
 import { envMiddleware } from './env.js'
 import { Output } from './output.js'
+import { chatCommand } from './commands/chat.js'
+import { createCommand } from './commands/create.js'
+import { historyCommand } from './commands/history.js'
 import { idCommand } from './commands/id.js'
 import { initCommand } from './commands/init.js'
+import { inviteCommand } from './commands/invite.js'
+import { joinCommand } from './commands/join.js'
+import { listenCommand } from './commands/listen.js'
+import { membersCommand } from './commands/members.js'
+import { roomsCommand } from './commands/rooms.js'
+import { sendCommand } from './commands/send.js'
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: Array<Command<any>> = [
   initCommand,
-  idCommand
+  idCommand,
+  chatCommand,
+  createCommand,
+  inviteCommand,
+  joinCommand,
+  sendCommand,
+  listenCommand,
+  historyCommand,
+  roomsCommand,
+  membersCommand
 ]
 
 const EPILOGUE = [

@@ -124,6 +124,8 @@ interface IdentityFile {
 }
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64')
+/** A real copy: Buffer#slice returns a view, and the source is wiped after use. */
+const copyBytes = (b: Uint8Array): Uint8Array => new Uint8Array(b)
 
 function associatedData (memberPub: Uint8Array, peerPub: Uint8Array, params: ScryptParams): Uint8Array {
   const p = Buffer.alloc(12)
@@ -190,7 +192,7 @@ export class IdentityVault {
 
   private async write (init: { name: string, created: string, seeds: Uint8Array, passphrase?: Uint8Array | undefined }): Promise<Identity> {
     const memberKey = Ed25519PrivateKey.fromSeed(init.seeds.subarray(0, 32))
-    const peerSeed = init.seeds.slice(32, 64)
+    const peerSeed = copyBytes(init.seeds.subarray(32, 64))
     const peerPub = Ed25519PrivateKey.fromSeed(peerSeed).publicKey
     let secret: PlainSecret | SealedSecret
     if (init.passphrase !== undefined) {
@@ -291,7 +293,7 @@ export class IdentityVault {
 
   private async fromSeeds (file: IdentityFile, seeds: Uint8Array): Promise<Identity> {
     const memberKey = Ed25519PrivateKey.fromSeed(seeds.subarray(0, 32))
-    const peerSeed = seeds.slice(32, 64)
+    const peerSeed = copyBytes(seeds.subarray(32, 64))
     if (b64(memberKey.publicKey) !== file.memberPublicKey || b64(Ed25519PrivateKey.fromSeed(peerSeed).publicKey) !== file.peerPublicKey) {
       throw this.corrupt('the public keys do not match the secret keys')
     }

@@ -218,6 +218,14 @@ export class InboundSenderChain {
 
   /** The lowest index not yet reached by the ratchet. */
   get nextIndex (): number { return this.#next }
+
+  /**
+   * The chain from our current position, for an admin's welcome to a newcomer: it lets them
+   * read this sender's messages from here on, and nothing we have already passed.
+   */
+  exportCurrentKey (): SenderKey {
+    return { roomId: this.roomId.slice(), epoch: this.epoch, sender: this.sender.slice(), index: this.#next, chainKey: this.#chainKey.slice() }
+  }
   get skippedCount (): number { return this.#skipped.size }
 
   /** The key for `index`, exactly once. Does not change the chain when it refuses. */

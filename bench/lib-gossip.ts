@@ -1,0 +1,214 @@
+// Harness for multi-process gossip benchmarks (raw gossipsub now, rooms later): spawn peers, drive one publisher, measure latency, loss, CPU.
+//
+// Shape: the parent spawns N worker processes on 127.0.0.1 (worker 0 is the hub, the others
+// bootstrap to it: a star, as members who share one bootstrap peer), talks to them with JSON lines
+// over stdin/stdout, makes the LAST worker (a leaf, so most copies take two hops through the hub)
+// publish `rate` messages/s of `size` bytes for `seconds`, and collects one-way latencies measured
+// on the machine-wide monotonic clock (process.hrtime, CLOCK_MONOTONIC on Linux) and the CPU time
+// (process.cpuUsage) each worker spent from `begin` to `report`.
+//
+// A benchmark supplies a WorkerAdapter (how to start a peer, publish a payload, get payloads back);
+// the payload (sequence number, send time, padding) is the harness's own and must come back intact.
+import { spawn } from 'node:child_process'
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { createInterface } from 'node:readline'
+import { cleanEnv, percentile, round } from './lib.js'
+
+export interface BenchConfig {
+  /** Name in the JSON line, e.g. 'gossip-raw'. */
+  bench: string
+  peers: number
+  seconds: number
+  /** Messages per second from the one publisher. */
+  rate: number
+  /** Payload bytes per message (at least PAYLOAD_HEADER_BYTES). */
+  size: number
+  /** The worker command: [script, ...args]; run as `node --import tsx script args --worker`. */
+  worker: string[]
+  /** How long peers get to connect and form the mesh. */
+  setupTimeoutMs?: number
+}
+
+export interface BenchResult {
+  bench: string
+  peers: number
+  seconds: number
+  rate: number
+  size: number
+  sent: number
+  received: number
+  p50_ms: number
+  p99_ms: number
+  max_ms: number
+  loss: number
+  cpu_ms_per_msg: number
+}
+
+/** seq (u32) + send time in ns (u64, monotonic) */
+export const PAYLOAD_HEADER_BYTES = 12
+
+export function makePayload (seq: number, size: number): Uint8Array {
+  const buf = Buffer.alloc(Math.max(size, PAYLOAD_HEADER_BYTES))
+  randomBytes(buf.length - PAYLOAD_HEADER_BYTES).copy(buf, PAYLOAD_HEADER_BYTES)
+  buf.writeUInt32BE(seq, 0)
+  buf.writeBigUInt64BE(process.hrtime.bigint(), 4)
+  return buf
+}
+
+export function readPayload (data: Uint8Array): { seq: number, latencyMs: number } | undefined {
+  if (data.byteLength < PAYLOAD_HEADER_BYTES) return undefined
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  const sentAt = buf.readBigUInt64BE(4)
+  return { seq: buf.readUInt32BE(0), latencyMs: Number(process.hrtime.bigint() - sentAt) / 1e6 }
+}
+
+// ---------------------------------------------------------------- worker side
+
+export interface WorkerStart {
+  index: number
+  peers: number
+  /** Multiaddrs to bootstrap to (empty for the hub). */
+  bootstrap: string[]
+}
+
+/** What a benchmark implements for one peer process. */
+export interface WorkerAdapter {
+  /** Start the peer; returns the addresses others may dial. */
+  start: (opts: WorkerStart, onPayload: (payload: Uint8Array) => void) => Promise<{ addrs: string[] }>
+  /** Resolves when this peer is ready for the run (the hub: meshed with every leaf; a leaf: can publish). */
+  ready: (opts: WorkerStart) => Promise<void>
+  publish: (payload: Uint8Array) => Promise<void>
+  stop: () => Promise<void>
+}
+
+type Command =
+  | { cmd: 'start', opts: WorkerStart }
+  | { cmd: 'ready' }
+  | { cmd: 'begin' }
+  | { cmd: 'publish', seconds: number, rate: number, size: number }
+  | { cmd: 'report' }
+  | { cmd: 'stop' }
+
+/** Run this process as a worker: obey commands on stdin, answer one JSON line each on stdout. */
+export async function runWorker (adapter: WorkerAdapter): Promise<void> {
+  const reply = (msg: Record<string, unknown>): void => { process.stdout.write(JSON.stringify(msg) + '\n') }
+  const latencies: number[] = []
+  const seen = new Set<number>()
+  let cpuStart = process.cpuUsage()
+  let opts: WorkerStart | undefined
+  const onPayload = (payload: Uint8Array): void => {
+    const p = readPayload(payload)
+    if (p === undefined || seen.has(p.seq)) return
+    seen.add(p.seq)
+    latencies.push(p.latencyMs)
+  }
+  for await (const line of createInterface({ input: process.stdin })) {
+    const c = JSON.parse(line) as Command
+    try {
+      switch (c.cmd) {
+        case 'start': opts = c.opts; reply({ ok: true, ...(await adapter.start(c.opts, onPayload)) }); break
+        case 'ready': await adapter.ready(opts!); reply({ ok: true }); break
+        case 'begin': latencies.length = 0; seen.clear(); cpuStart = process.cpuUsage(); reply({ ok: true }); break
+        case 'publish': reply({ ok: true, sent: await publishFor(adapter, c.seconds, c.rate, c.size) }); break
+        case 'report': {
+          const cpu = process.cpuUsage(cpuStart)
+          reply({ ok: true, latencies, cpuMs: (cpu.user + cpu.system) / 1000 })
+          break
+        }
+        case 'stop': await adapter.stop(); reply({ ok: true }); process.exit(0)
+      }
+    } catch (err) {
+      reply({ ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) })
+    }
+  }
+}
+
+/** Publish at `rate`/s for `seconds` on a drift-free schedule; returns how many were published. */
+async function publishFor (adapter: WorkerAdapter, seconds: number, rate: number, size: number): Promise<number> {
+  const total = Math.round(seconds * rate)
+  const intervalMs = 1000 / rate
+  const t0 = performance.now()
+  for (let seq = 0; seq < total; seq++) {
+    const due = t0 + seq * intervalMs
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+    await adapter.publish(makePayload(seq, size))
+  }
+  return total
+}
+
+// ---------------------------------------------------------------- parent side
+
+class WorkerHandle {
+  readonly #child: ChildProcessWithoutNullStreams
+  readonly #pending: Array<(msg: Record<string, unknown>) => void> = []
+  stderr = ''
+
+  constructor (readonly index: number, worker: string[]) {
+    const [script, ...args] = worker
+    this.#child = spawn(process.execPath, ['--import', 'tsx', script!, ...args, '--worker'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+    this.#child.stderr.setEncoding('utf8').on('data', (d: string) => { this.stderr = (this.stderr + d).slice(-4000) })
+    createInterface({ input: this.#child.stdout }).on('line', (line) => {
+      const resolve = this.#pending.shift()
+      resolve?.(JSON.parse(line) as Record<string, unknown>)
+    })
+    this.#child.on('exit', (code) => {
+      for (const resolve of this.#pending.splice(0)) resolve({ ok: false, error: `worker ${index} exited ${String(code)}: ${this.stderr}` })
+    })
+  }
+
+  async send (cmd: Command, timeoutMs = 120_000): Promise<Record<string, unknown>> {
+    const answer = new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => { reject(new Error(`worker ${this.index}: no answer to ${cmd.cmd} in ${timeoutMs} ms; stderr: ${this.stderr}`)) }, timeoutMs)
+      this.#pending.push((msg) => { clearTimeout(timer); resolve(msg) })
+    })
+    this.#child.stdin.write(JSON.stringify(cmd) + '\n')
+    const msg = await answer
+    if (msg.ok !== true) throw new Error(`worker ${this.index} failed ${cmd.cmd}: ${String(msg.error)}`)
+    return msg
+  }
+
+  kill (): void {
+    this.#child.kill('SIGKILL')
+  }
+}
+
+/** Run one benchmark: spawn, connect, publish, measure, tear down. */
+export async function runBench (config: BenchConfig): Promise<BenchResult> {
+  const setupTimeoutMs = config.setupTimeoutMs ?? 30_000
+  const workers = Array.from({ length: config.peers }, (_, i) => new WorkerHandle(i, config.worker))
+  try {
+    const hub = workers[0]!
+    const hubStart = await hub.send({ cmd: 'start', opts: { index: 0, peers: config.peers, bootstrap: [] } }, setupTimeoutMs)
+    const bootstrap = (hubStart.addrs as string[]).filter(a => a.startsWith('/ip4/127.0.0.1/'))
+    await Promise.all(workers.slice(1).map(async w => await w.send({ cmd: 'start', opts: { index: w.index, peers: config.peers, bootstrap } }, setupTimeoutMs)))
+    await Promise.all(workers.map(async w => await w.send({ cmd: 'ready' }, setupTimeoutMs)))
+    await Promise.all(workers.map(async w => await w.send({ cmd: 'begin' })))
+    const publisher = workers[workers.length - 1]!
+    const { sent } = await publisher.send({ cmd: 'publish', seconds: config.seconds, rate: config.rate, size: config.size },
+      config.seconds * 1000 + setupTimeoutMs) as { sent: number }
+    await new Promise(resolve => setTimeout(resolve, 1000)) // stragglers
+    const reports = await Promise.all(workers.map(async w => await w.send({ cmd: 'report' }) as { latencies: number[], cpuMs: number }))
+    const latencies = reports.filter((_, i) => i !== workers.length - 1).flatMap(r => r.latencies).sort((a, b) => a - b)
+    const expected = sent * (config.peers - 1)
+    const cpuMs = reports.reduce((sum, r) => sum + r.cpuMs, 0)
+    await Promise.allSettled(workers.map(async w => await w.send({ cmd: 'stop' }, 10_000)))
+    return {
+      bench: config.bench,
+      peers: config.peers,
+      seconds: config.seconds,
+      rate: config.rate,
+      size: config.size,
+      sent,
+      received: latencies.length,
+      p50_ms: round(percentile(latencies, 50), 3),
+      p99_ms: round(percentile(latencies, 99), 3),
+      max_ms: round(latencies[latencies.length - 1] ?? NaN, 3),
+      loss: round(expected === 0 ? 1 : 1 - latencies.length / expected, 4),
+      cpu_ms_per_msg: round(sent === 0 ? NaN : cpuMs / sent, 3)
+    }
+  } finally {
+    for (const w of workers) w.kill()
+  }
+}

@@ -1,0 +1,39 @@
+// `conclave listen ROOM...`: print messages as they arrive (human lines or JSON lines).
+import { UsageError } from '../../errors.js'
+import { defineCommand } from '../command.js'
+import { parseDuration, printMessage } from '../format.js'
+import { untilSignal } from '../signals.js'
+
+export const listenCommand = defineCommand({
+  command: 'listen <rooms..>',
+  describe: 'print messages of one or more rooms as they arrive',
+  builder: y => y
+    .positional('rooms', { type: 'string', array: true, describe: 'room names or ids' })
+    .option('count', { type: 'number', describe: 'exit after N messages' })
+    .option('since', { type: 'string', describe: 'first print stored messages newer than this (10m, 24h)' })
+    .example('$0 listen ops --json', 'one JSON object per message')
+    .example('$0 listen ops alerts --count 1', 'wait for the next message in either room, print it, exit'),
+  async run (ctx, args: { rooms: string[], count?: number, since?: string }) {
+    if (args.count !== undefined && (!Number.isSafeInteger(args.count) || args.count < 1)) throw new UsageError('--count must be a whole number of at least 1')
+    const sinceMs = args.since === undefined ? undefined : Date.now() - parseDuration(args.since, 'since')
+    const { withSession } = await import('../node.js')
+    await withSession(ctx, { network: true }, async ({ service }) => {
+      const rooms = args.rooms.map(r => service.room(r))
+      const wanted = new Set(rooms.map(r => r.id))
+      const multi = rooms.length > 1
+      let printed = 0
+      const { promise: done, resolve: finish } = Promise.withResolvers<void>()
+      const show = (m: Parameters<typeof printMessage>[1]): void => {
+        if (!wanted.has(m.roomId) || (args.count !== undefined && printed >= args.count)) return
+        printMessage(ctx.out, m, { color: ctx.out.color, showRoom: multi })
+        printed++
+        if (args.count !== undefined && printed >= args.count) finish()
+      }
+      if (sinceMs !== undefined) for (const room of rooms) for (const m of service.history(room, { limit: 10_000, sinceMs })) show(m)
+      service.on('message', show)
+      await service.start()
+      ctx.out.info(`conclave: listening to ${rooms.map(r => r.name).join(', ')} as ${service.identity.name}`)
+      await Promise.race([done, untilSignal()])
+    })
+  }
+})

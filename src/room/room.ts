@@ -1,0 +1,156 @@
+// One joined room in memory: its verified membership log, our outbound sender chain and the
+// inbound chains of the other members, the validation context over them, and how each change
+// is persisted (as statements the service writes in one durable batch).
+import type { Ed25519PrivateKey } from '../crypto/index.js'
+import type { RoomTables, SqlStatement } from '../store/index.js'
+import { decodeSenderKey, encodeSenderKey } from '../wire/envelope.js'
+import type { MemberStatus, ValidationContext, ValidationReason, Verdict } from './envelope.js'
+import { hex, roomIdText } from './ids.js'
+import { MembershipLog } from './membership.js'
+import { InboundSenderChain, OutboundSenderChain } from './sender-keys.js'
+
+const chainKey = (epoch: number, sender: Uint8Array): string => `${epoch}:${hex(sender)}`
+
+export interface RoomCounters { [verdictAndReason: string]: number }
+
+export class Room {
+  readonly roomId: Uint8Array
+  readonly id: string
+  readonly topic: string
+  log: MembershipLog
+  /** Log entries already persisted (entries at seq >= this are new). */
+  persistedLogLength: number
+  readonly joinedAt: number
+  readonly counters: RoomCounters = {}
+  lastMessageAt: number | undefined
+  readonly #me: Uint8Array
+  readonly #outbound = new Map<number, OutboundSenderChain>()
+  readonly #inbound = new Map<string, InboundSenderChain>()
+
+  constructor (init: { log: MembershipLog, me: Uint8Array, joinedAt: number, persistedLogLength: number }) {
+    this.log = init.log
+    this.roomId = init.log.roomId
+    this.id = roomIdText(init.log.roomId)
+    this.topic = init.log.topic
+    this.joinedAt = init.joinedAt
+    this.persistedLogLength = init.persistedLogLength
+    this.#me = init.me
+  }
+
+  get name (): string { return this.log.name }
+
+  /** Rebuilds a room from the store: the log is verified from its genesis again. */
+  static load (tables: RoomTables, row: { roomId: Uint8Array, joinedAt: number }, me: Uint8Array): Room {
+    const entries = tables.log(row.roomId)
+    const room = new Room({ log: MembershipLog.verifyAndLoad(entries, { roomId: row.roomId }), me, joinedAt: row.joinedAt, persistedLogLength: entries.length })
+    for (const c of tables.chains(row.roomId)) {
+      if (c.outbound) room.#outbound.set(c.epoch, OutboundSenderChain.fromState(c.state))
+      else room.#inbound.set(chainKey(c.epoch, c.sender), InboundSenderChain.fromState(c.state))
+    }
+    return room
+  }
+
+  /** Statements that persist log entries not yet written; call after the log grew. */
+  logStatements (tables: RoomTables): SqlStatement[] {
+    const entries = this.log.toBytes()
+    const statements = tables.logStatements(this.roomId, entries.slice(this.persistedLogLength), this.persistedLogLength)
+    this.persistedLogLength = entries.length
+    return statements
+  }
+
+  /** Our chain for the current epoch, created on first use (its state must be persisted before use). */
+  outbound (): { chain: OutboundSenderChain, created: boolean } {
+    const epoch = this.log.epoch
+    const have = this.#outbound.get(epoch)
+    if (have !== undefined) return { chain: have, created: false }
+    const chain = OutboundSenderChain.create({ roomId: this.roomId, epoch, sender: this.#me })
+    this.#outbound.set(epoch, chain)
+    return { chain, created: true }
+  }
+
+  outboundStatement (tables: RoomTables, chain: OutboundSenderChain): SqlStatement {
+    return tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: this.#me, outbound: true, state: chain.toState() })
+  }
+
+  inboundStatement (tables: RoomTables, chain: InboundSenderChain): SqlStatement {
+    return tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: chain.sender, outbound: false, state: chain.toState() })
+  }
+
+  /** Our SenderKey for the current epoch, as handed to other members (creates the chain if needed). */
+  ownSenderKeys (tables: RoomTables): { keys: Uint8Array[], statements: SqlStatement[] } {
+    const { chain, created } = this.outbound()
+    return { keys: [encodeSenderKey(chain.exportKey())], statements: created ? [this.outboundStatement(tables, chain)] : [] }
+  }
+
+  /**
+   * SenderKeys we hold for this room's current epoch: ours, and every other member's at our
+   * current position in their chain. Members relay each other's keys over their pairwise
+   * channels, so two members who never connect directly can still read each other (gossip
+   * carries the envelopes). A relaying member could hand over a wrong chain for someone else:
+   * that only makes those messages undecryptable (envelopes are signed by the sender's member
+   * key, so nothing can be forged); the handshake code never gives any key to a POSTER.
+   */
+  allSenderKeys (tables: RoomTables): { keys: Uint8Array[], statements: SqlStatement[] } {
+    const own = this.ownSenderKeys(tables)
+    const epoch = this.log.epoch
+    const others = [...this.#inbound.values()].filter(c => c.epoch === epoch && this.log.isMember(c.sender)).map(c => encodeSenderKey(c.exportCurrentKey()))
+    return { keys: [...own.keys, ...others], statements: own.statements }
+  }
+
+  /**
+   * Installs received SenderKeys after checking each belongs to this room and to a member at
+   * that epoch; a key we already hold is kept (it has our ratchet position and replay memory).
+   * Returns statements to persist the new chains.
+   */
+  installSenderKeys (tables: RoomTables, keys: Uint8Array[], from?: Uint8Array): SqlStatement[] {
+    const statements: SqlStatement[] = []
+    for (const bytes of keys) {
+      const k = decodeSenderKey(bytes)
+      if (hex(k.roomId) !== hex(this.roomId)) continue
+      if (hex(k.sender) === hex(this.#me)) continue
+      if (from !== undefined && hex(k.sender) !== hex(from) && !this.log.isMember(k.sender, k.epoch)) continue
+      if (!this.log.isMember(k.sender, k.epoch)) continue
+      const id = chainKey(k.epoch, k.sender)
+      if (this.#inbound.has(id)) continue
+      const chain = InboundSenderChain.fromSenderKey({ roomId: k.roomId, epoch: k.epoch, sender: k.sender, index: k.index, chainKey: k.chainKey })
+      this.#inbound.set(id, chain)
+      statements.push(this.inboundStatement(tables, chain))
+    }
+    return statements
+  }
+
+  hasInbound (sender: Uint8Array, epoch: number): boolean {
+    return this.#inbound.has(chainKey(epoch, sender))
+  }
+
+  memberStatus (sender: Uint8Array, epoch: number): MemberStatus {
+    if (epoch > this.log.epoch) return 'future-epoch'
+    if (this.log.isRevoked(sender) && !this.log.isMember(sender, epoch)) return 'revoked'
+    const role = this.log.roleOf(sender, epoch)
+    if (role === undefined) return this.log.isRevoked(sender) ? 'revoked' : 'unknown'
+    return role
+  }
+
+  validationContext (tables: RoomTables, nowMs: number): ValidationContext {
+    return {
+      roomId: this.roomId,
+      memberAt: (sender, epoch) => this.memberStatus(sender, epoch),
+      seen: (sender, epoch, index) => tables.seen(this.roomId, sender, epoch, index),
+      inboundChain: (sender, epoch) => this.#inbound.get(chainKey(epoch, sender)),
+      nowMs
+    }
+  }
+
+  count (verdict: Verdict, reason: ValidationReason | string): void {
+    const key = `${verdict}:${reason}`
+    this.counters[key] = (this.counters[key] ?? 0) + 1
+  }
+
+  /** Forgets secrets held in memory (chains wipe their keys). */
+  destroy (): void {
+    for (const c of this.#outbound.values()) c.destroy()
+    for (const c of this.#inbound.values()) c.destroy()
+  }
+}
+
+export type { Ed25519PrivateKey }

@@ -1,0 +1,413 @@
+// The room service: the one place where identity, store, crypto, wire and transport meet.
+// It owns joined rooms, answers joins and key exchanges on direct streams, validates every
+// envelope in the gossipsub topic validator (SPEC 3.7), stores what it accepts exactly once,
+// and emits 'message' events for the CLI.
+import { EventEmitter } from 'node:events'
+import { ConclaveError, HandshakeError, UsageError } from '../errors.js'
+import type { History, RoomTables, SqlStatement, Store, StoredMessage } from '../store/index.js'
+import type { Transport } from '../transport/index.js'
+import type { MessageInput } from '../wire/payload.js'
+import { JOIN_PROTOCOL, KEYS_PROTOCOL } from '../wire/handshake.js'
+import { type ValidationResult, sealEnvelope, validateEnvelope } from './envelope.js'
+import { runJoin, runKeys, serveJoin, serveKeys } from './exchange.js'
+import { hex, multiaddrBytes, multiaddrText, peerIdBytes, peerIdText, roomIdText } from './ids.js'
+import type { Identity } from './identity.js'
+import { createInvite, parseTicket } from './invite.js'
+import { MembershipLog } from './membership.js'
+import { Room } from './room.js'
+import type { RoleName } from '../wire/membership.js'
+
+export interface RoomServiceComponents {
+  identity: Identity
+  store: Store
+  tables: RoomTables
+  history: History
+  /** Absent for offline commands (create, invite, history, rooms, members). */
+  transport?: Transport
+  /** Diagnostics (never secrets); LEVEL 2 is per-envelope detail. */
+  log?: (message: string, level?: number) => void
+}
+
+export interface RoomServiceOptions {
+  now?: () => number
+  /** Deadline of every handshake read. */
+  handshakeTimeoutMs?: number
+}
+
+/** A message as the CLI shows it (SPEC.md section 2 JSON). */
+export interface ShownMessage {
+  room: string
+  roomId: string
+  id: string
+  from: string
+  fromName: string
+  ts: string
+  text: string
+  title?: string
+  priority: number
+  tags: string[]
+}
+
+export interface RoomSummary { name: string, roomId: string, role: RoleName | undefined, members: number, epoch: number, topic: string }
+
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
+
+export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-exchanged': [Room, string] }> {
+  readonly identity: Identity
+  readonly #store: Store
+  readonly #tables: RoomTables
+  readonly #history: History
+  readonly #transport: Transport | undefined
+  readonly #log: (message: string, level?: number) => void
+  readonly #now: () => number
+  readonly #timeoutMs: number
+  readonly #rooms = new Map<string, Room>() // by room id hex
+  /** (room, peer) pairs whose keys exchange ran or is running in this process. */
+  readonly #exchanged = new Map<string, Promise<void>>()
+  #started = false
+
+  constructor (components: RoomServiceComponents, options: RoomServiceOptions = {}) {
+    super()
+    this.identity = components.identity
+    this.#store = components.store
+    this.#tables = components.tables
+    this.#history = components.history
+    this.#transport = components.transport
+    this.#log = components.log ?? (() => {})
+    this.#now = options.now ?? Date.now
+    this.#timeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
+    for (const row of this.#tables.rooms()) {
+      const room = Room.load(this.#tables, row, this.identity.memberPublicKey)
+      this.#rooms.set(hex(room.roomId), room)
+    }
+  }
+
+  // ------------------------------------------------------------------ local state
+
+  rooms (): Room[] {
+    return [...this.#rooms.values()].sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  summary (room: Room): RoomSummary {
+    return { name: room.name, roomId: room.id, role: room.log.roleOf(this.identity.memberPublicKey), members: room.log.members().length, epoch: room.log.epoch, topic: room.topic }
+  }
+
+  /** A room by name or by room id (text). Unknown → UsageError (exit 2). */
+  room (ref: string): Room {
+    const byId = this.rooms().find(r => r.id === ref.toLowerCase())
+    if (byId !== undefined) return byId
+    const byName = this.rooms().filter(r => r.name === ref)
+    if (byName.length === 1) return byName[0]!
+    if (byName.length > 1) throw new UsageError(`more than one room is called '${ref}'`, { hint: `name it by room id: ${byName.map(r => r.id).join(', ')}` })
+    throw new UsageError(`unknown room '${ref}'`, { hint: "run 'conclave rooms' to list your rooms, 'conclave join TICKET' to join one" })
+  }
+
+  findRoom (ref: string): Room | undefined {
+    try { return this.room(ref) } catch { return undefined }
+  }
+
+  createRoom (name: string): Room {
+    const log = MembershipLog.create(this.identity.memberKey, { name, creatorName: this.identity.name, creatorPeerId: peerIdBytes(this.identity.peerId), createdMs: this.#now() })
+    const room = new Room({ log, me: this.identity.memberPublicKey, joinedAt: this.#now(), persistedLogLength: 0 })
+    const own = room.ownSenderKeys(this.#tables)
+    this.#tables.batch([
+      ...this.#tables.saveRoomStatements({ roomId: room.roomId, name: room.name, topic: room.topic, joinedAt: room.joinedAt }, [], 0),
+      ...room.logStatements(this.#tables),
+      ...own.statements
+    ])
+    this.#rooms.set(hex(room.roomId), room)
+    if (this.#started) this.#subscribe(room)
+    return room
+  }
+
+  /**
+   * Issues an invite: appends the Invite entry (persisted, and broadcast when online) and returns
+   * the ticket line. ADDRS are where joiners can reach us (multiaddr strings with /p2p/).
+   */
+  async invite (room: Room, options: { role: RoleName, expiresMs: number, maxUses: number, addrs: string[] }): Promise<string> {
+    const created = createInvite(room.log, this.identity.memberKey, {
+      role: options.role, expiresMs: options.expiresMs, maxUses: options.maxUses,
+      inviterPeerId: peerIdBytes(this.identity.peerId), addrs: options.addrs.map(multiaddrBytes), nowMs: this.#now()
+    })
+    room.log.append(created.entry)
+    this.#tables.batch(room.logStatements(this.#tables))
+    if (this.#transport !== undefined) await this.#broadcastLogEntry(room, created.entry)
+    return created.ticketText
+  }
+
+  members (room: Room): Array<{ memberId: string, name: string, role: RoleName, peerId: string, you: boolean }> {
+    return room.log.members().map(m => ({ memberId: m.memberId, name: m.name, role: m.role, peerId: peerIdText(m.peerId), you: hex(m.member) === hex(this.identity.memberPublicKey) }))
+  }
+
+  history (room: Room, options: { limit: number, sinceMs?: number }): ShownMessage[] {
+    return this.#history.last(room.roomId, options.limit, options.sinceMs).map(m => this.#show(room, m))
+  }
+
+  // ------------------------------------------------------------------ network
+
+  #net (): Transport {
+    if (this.#transport === undefined) throw new ConclaveError('this command runs without a network node')
+    return this.#transport
+  }
+
+  /** Subscribes every room, serves joins and key exchanges, exchanges keys with members as they connect. */
+  async start (): Promise<void> {
+    const net = this.#net()
+    await net.handle(JOIN_PROTOCOL, async (stream, remotePeer) => { await this.#serveJoin(stream, remotePeer) })
+    await net.handle(KEYS_PROTOCOL, async (stream, remotePeer) => { await this.#serveKeys(stream, remotePeer) })
+    net.on('peer:connect', peer => { for (const room of this.#rooms.values()) void this.#exchangeWith(room, peer) })
+    this.#started = true
+    for (const room of this.#rooms.values()) this.#subscribe(room)
+    for (const peer of net.connections()) for (const room of this.#rooms.values()) void this.#exchangeWith(room, peer)
+  }
+
+  #subscribe (room: Room): void {
+    this.#net().subscribe(room.topic, (_from, data) => this.#validate(room, data).verdict, () => {})
+  }
+
+  /** The topic validator: verdict per SPEC 3.7, and on accept the durable write and the event. */
+  #validate (room: Room, data: Uint8Array): ValidationResult {
+    const result = validateEnvelope(data, room.validationContext(this.#tables, this.#now()))
+    room.count(result.verdict, result.reason)
+    this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
+    if (result.verdict === 'ignore' && result.reason === 'missing-keys' && result.header !== undefined) {
+      this.#fetchKeysOf(room, result.header.sender)
+    }
+    if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined || result.id === undefined) return result
+    const h = result.header
+    const chain = room.validationContext(this.#tables, 0).inboundChain(h.sender, h.epoch)!
+    const statements: SqlStatement[] = [room.inboundStatement(this.#tables, chain)]
+    if (result.payload.type === 'log-entry') {
+      try {
+        room.log.merge([result.payload.logEntry])
+        statements.push(...room.logStatements(this.#tables))
+      } catch (err) {
+        this.#log(`room ${room.name}: log entry from ${roomIdText(h.sender)} not applied: ${(err as Error).message}`)
+      }
+      this.#tables.batch(statements)
+      return result
+    }
+    const m = result.payload.message
+    const stored: StoredMessage = {
+      id: result.id, roomId: room.roomId, ts: h.tsMs, sender: h.sender, epoch: h.epoch, chainIndex: h.index,
+      text: m.text, title: m.title === '' ? undefined : m.title, priority: m.priority === 0 ? undefined : m.priority, tags: m.tags,
+      envelope: data, receivedAt: this.#now()
+    }
+    statements.push(this.#history.appendStatement(stored))
+    this.#tables.batch(statements)
+    room.lastMessageAt = this.#now()
+    this.emit('message', this.#show(room, stored))
+    return result
+  }
+
+  /** Seals, persists (chain state + our copy) and publishes one message. */
+  async send (room: Room, message: MessageInput): Promise<{ id: string, recipients: number }> {
+    const role = room.log.roleOf(this.identity.memberPublicKey)
+    if (role === undefined) throw new UsageError(`you are no longer a member of room '${room.name}'`)
+    const { chain } = room.outbound()
+    const tsMs = this.#now()
+    const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs, payload: { message } })
+    const stored: StoredMessage = {
+      id: sealed.id, roomId: room.roomId, ts: tsMs, sender: this.identity.memberPublicKey, epoch: chain.epoch, chainIndex: sealed.index,
+      text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs
+    }
+    // The chain state must be durable before its key is used on the wire (no key reuse after a crash).
+    this.#tables.batch([room.outboundStatement(this.#tables, chain), this.#history.appendStatement(stored)])
+    const out = await this.#net().publish(room.topic, sealed.bytes)
+    return { id: hex(sealed.id), recipients: out.recipients }
+  }
+
+  async #broadcastLogEntry (room: Room, entry: Uint8Array): Promise<void> {
+    const { chain } = room.outbound()
+    const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs: this.#now(), payload: { logEntry: entry } })
+    this.#tables.batch([room.outboundStatement(this.#tables, chain)])
+    await this.#net().publish(room.topic, sealed.bytes).catch(() => {})
+  }
+
+  /** Members of ROOM (other than us) whose peer is connected now. */
+  connectedMembers (room: Room): string[] {
+    const connected = new Set(this.#net().connections())
+    return room.log.members().filter(m => hex(m.member) !== hex(this.identity.memberPublicKey)).map(m => peerIdText(m.peerId)).filter(p => connected.has(p))
+  }
+
+  /** Waits until the keys exchange with every connected member of ROOM is done (or failed). */
+  async exchangeWithConnected (room: Room): Promise<void> {
+    await Promise.all(this.connectedMembers(room).map(async peer => { await this.#exchangeWith(room, peer) }))
+  }
+
+  #fetchKeysOf (room: Room, sender: Uint8Array): void {
+    const member = room.log.member(sender)
+    if (member === undefined) return
+    const peer = peerIdText(member.peerId)
+    this.#exchanged.delete(`${hex(room.roomId)}:${peer}`)
+    void this.#exchangeWith(room, peer)
+  }
+
+  /** Runs one keys exchange with PEER for ROOM if PEER is a member's node (once per process). */
+  #exchangeWith (room: Room, peer: string): Promise<void> {
+    const member = room.log.members().find(m => peerIdText(m.peerId) === peer)
+    if (member === undefined || hex(member.member) === hex(this.identity.memberPublicKey)) return Promise.resolve()
+    const key = `${hex(room.roomId)}:${peer}`
+    const running = this.#exchanged.get(key)
+    if (running !== undefined) return running
+    const p = (async () => {
+      try {
+        const stream = await this.#net().openStream(peer, KEYS_PROTOCOL)
+        const keys = room.allSenderKeys(this.#tables)
+        if (keys.statements.length > 0) this.#tables.batch(keys.statements)
+        const result = await runKeys(stream, { log: room.log, memberKey: this.identity.memberKey, senderKeys: keys.keys, expectedPeer: member.member, timeoutMs: this.#timeoutMs })
+        this.#afterKeys(room, result.peer, result.senderKeys)
+        this.#log(`room ${room.name}: keys exchanged with ${peer}`)
+        this.emit('keys-exchanged', room, peer)
+      } catch (err) {
+        this.#exchanged.delete(key)
+        this.#log(`room ${room.name}: keys exchange with ${peer} failed: ${(err as Error).message}`)
+      }
+    })()
+    this.#exchanged.set(key, p)
+    return p
+  }
+
+  #afterKeys (room: Room, from: Uint8Array, senderKeys: Uint8Array[]): void {
+    this.#tables.batch([...room.logStatements(this.#tables), ...room.installSenderKeys(this.#tables, senderKeys, from)])
+  }
+
+  async #serveKeys (stream: Parameters<Parameters<Transport['handle']>[1]>[0], remotePeer: string): Promise<void> {
+    try {
+      const served = await serveKeys(stream, {
+        logFor: roomId => this.#rooms.get(hex(roomId))?.log,
+        memberKey: this.identity.memberKey,
+        senderKeysFor: log => {
+          const room = this.#rooms.get(hex(log.roomId))!
+          const keys = room.allSenderKeys(this.#tables)
+          if (keys.statements.length > 0) this.#tables.batch(keys.statements)
+          return keys.keys
+        },
+        timeoutMs: this.#timeoutMs
+      })
+      if (served === undefined) return
+      const room = this.#rooms.get(hex(served.log.roomId))!
+      const member = room.log.member(served.result.peer)
+      if (member === undefined || peerIdText(member.peerId) !== remotePeer) throw new HandshakeError('the member is not on the peer it claims')
+      this.#afterKeys(room, served.result.peer, served.result.senderKeys)
+      this.#exchanged.set(`${hex(room.roomId)}:${remotePeer}`, Promise.resolve())
+      this.#log(`room ${room.name}: keys exchanged with ${remotePeer}`)
+      this.emit('keys-exchanged', room, remotePeer)
+    } catch (err) {
+      this.#log(`keys exchange from ${remotePeer} failed: ${(err as Error).message}`)
+    }
+  }
+
+  async #serveJoin (stream: Parameters<Parameters<Transport['handle']>[1]>[0], remotePeer: string): Promise<void> {
+    try {
+      const outcome = await serveJoin(stream, {
+        logFor: roomId => this.#rooms.get(hex(roomId))?.log,
+        adminKey: this.identity.memberKey,
+        remotePeerId: peerIdBytes(remotePeer),
+        timeoutMs: this.#timeoutMs,
+        admit: (log, decision) => {
+          const room = this.#rooms.get(hex(log.roomId))!
+          room.log.append(decision.addEntry)
+          const keys = room.allSenderKeys(this.#tables)
+          this.#tables.batch([...room.logStatements(this.#tables), ...keys.statements])
+          void this.#broadcastLogEntry(room, decision.addEntry)
+          this.#log(`room ${room.name}: admitted ${decision.name} (${decision.role})`)
+          return keys.keys
+        },
+        received: (log, member, senderKeys) => {
+          const room = this.#rooms.get(hex(log.roomId))!
+          this.#afterKeys(room, member, senderKeys)
+          this.#exchanged.set(`${hex(room.roomId)}:${remotePeer}`, Promise.resolve())
+        }
+      })
+      if (outcome.refused !== undefined) this.#log(`join from ${remotePeer} refused: ${outcome.refused}`)
+    } catch (err) {
+      this.#log(`join from ${remotePeer} failed: ${(err as Error).message}`)
+    }
+  }
+
+  /**
+   * Joins the room of TICKETTEXT: dials the inviter (then any other peer we know, since any admin
+   * can admit), runs the handshake, stores the room. Returns the room.
+   */
+  async join (ticketText: string, options: { name?: string, timeoutMs: number }): Promise<Room> {
+    const ticket = parseTicket(ticketText, { nowMs: this.#now() })
+    const existing = this.#rooms.get(hex(ticket.roomId))
+    if (existing !== undefined && existing.log.isMember(this.identity.memberPublicKey)) return existing
+    const net = this.#net()
+    const deadline = this.#now() + options.timeoutMs
+    const inviter = peerIdText(ticket.inviterPeerId)
+    const targets = [...ticket.addrs.map(multiaddrText).filter((a): a is string => a !== undefined), inviter]
+    let lastError: unknown
+    const tried = new Set<string>()
+    while (this.#now() < deadline) {
+      const candidates = [...targets, ...net.connections().filter(p => p !== inviter)].filter(t => !tried.has(t))
+      for (const target of candidates) {
+        tried.add(target)
+        try {
+          const remaining = Math.max(1000, deadline - this.#now())
+          const stream = await net.openStream(target, JOIN_PROTOCOL, { signal: AbortSignal.timeout(remaining) })
+          let ownKeys: Uint8Array[] = []
+          let pending: SqlStatement[] = []
+          const result = await runJoin(stream, {
+            ticket, memberKey: this.identity.memberKey, name: options.name ?? this.identity.name, peerId: peerIdBytes(this.identity.peerId), timeoutMs: Math.min(this.#timeoutMs, remaining),
+            ownSenderKeys: (joined) => {
+              const room = new Room({ log: joined.log, me: this.identity.memberPublicKey, joinedAt: this.#now(), persistedLogLength: 0 })
+              const own = room.ownSenderKeys(this.#tables)
+              pending = [
+                ...this.#tables.saveRoomStatements({ roomId: room.roomId, name: room.name, topic: room.topic, joinedAt: room.joinedAt }, [], 0),
+                ...room.logStatements(this.#tables),
+                ...own.statements,
+                ...room.installSenderKeys(this.#tables, joined.senderKeys)
+              ]
+              this.#tables.batch(pending)
+              this.#rooms.set(hex(room.roomId), room)
+              ownKeys = own.keys
+              return ownKeys
+            }
+          })
+          const room = this.#rooms.get(hex(result.log.roomId))!
+          this.#exchanged.set(`${hex(room.roomId)}:${stream.remotePeer}`, Promise.resolve())
+          if (this.#started) this.#subscribe(room)
+          return room
+        } catch (err) {
+          lastError = err
+          // A refusal by an admin is final (expired, used up, revoked…); an unreachable or non-admin peer is not.
+          if (err instanceof ConclaveError && err.name !== 'HandshakeError' && err.exitCode === 2) throw err
+          this.#log(`join via ${target} failed: ${(err as Error).message}`)
+        }
+      }
+      await new Promise(resolve => setTimeout(resolve, 200))
+    }
+    throw new ConclaveError(`could not reach the inviter (${inviter}) or any other admin of room '${ticket.roomName}'`, {
+      hint: `the inviter or another admin of '${ticket.roomName}' must be online (running 'conclave chat ${ticket.roomName}', 'listen' or 'daemon'); check the address in the ticket is reachable from here`,
+      cause: lastError
+    })
+  }
+
+  #show (room: Room, m: StoredMessage): ShownMessage {
+    const sender = room.log.member(m.sender, m.epoch ?? room.log.epoch) ?? room.log.member(m.sender)
+    const shown: ShownMessage = {
+      room: room.name,
+      roomId: room.id,
+      id: hex(m.id),
+      from: roomIdText(m.sender),
+      fromName: sender?.name ?? '?',
+      ts: new Date(m.ts).toISOString(),
+      text: m.text ?? '',
+      priority: m.priority ?? 3,
+      tags: m.tags ?? []
+    }
+    if (m.title !== undefined) shown.title = m.title
+    return shown
+  }
+
+  counters (): Record<string, Record<string, number>> {
+    return Object.fromEntries(this.rooms().map(r => [r.name, { ...r.counters }]))
+  }
+
+  /** Stops the network side; the caller closes the store. */
+  async stop (): Promise<void> {
+    for (const room of this.#rooms.values()) room.destroy()
+  }
+}

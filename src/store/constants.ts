@@ -1,0 +1,68 @@
+// On-disk constants of the store: file magics, format versions, size limits and default thresholds.
+
+/**
+ * `PRAGMA application_id` of every Conclave store ("CNCL" in ASCII). SQLite keeps it at byte 68 of
+ * the file header, so `file(1)` and our own open can tell a Conclave store from any other SQLite file.
+ */
+export const APPLICATION_ID = 0x434e434c
+
+/** The first 16 bytes of every SQLite 3 database file. */
+export const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
+/** SQLite file header size and the big-endian fields of it we read (sqlite.org/fileformat.html 1.3). */
+export const SQLITE_HEADER_BYTES = 100
+export const SQLITE_OFFSET_PAGE_SIZE = 16
+export const SQLITE_OFFSET_CHANGE_COUNTER = 24
+export const SQLITE_OFFSET_PAGE_COUNT = 28
+/** `PRAGMA user_version`: the store keeps its snapshot generation here. */
+export const SQLITE_OFFSET_USER_VERSION = 60
+export const SQLITE_OFFSET_APPLICATION_ID = 68
+export const SQLITE_OFFSET_VERSION_VALID_FOR = 92
+
+/** Journal file header: magic, format version, generation, reserved, CRC-32 of the 20 bytes before it. */
+export const JOURNAL_MAGIC = Buffer.from('CNCLJRNL', 'latin1')
+export const JOURNAL_VERSION = 1
+export const JOURNAL_HEADER_BYTES = 24
+
+/** Each journal frame starts with this marker, then u32 length, u32 CRC-32, payload. */
+export const FRAME_MAGIC = Buffer.from('CFRM', 'latin1')
+export const FRAME_HEADER_BYTES = 12
+/** Largest payload of one frame: a sanity bound on the length field, far above any real batch. */
+export const MAX_FRAME_PAYLOAD_BYTES = 1 << 30
+
+/**
+ * Default snapshot threshold: the journal is folded into a new snapshot once it reaches
+ * snapshot size / SNAPSHOT_THRESHOLD_DIVISOR, clamped to [MIN, MAX]_SNAPSHOT_THRESHOLD_BYTES.
+ * A snapshot costs O(db size) (~3.5 ms per MiB here), so a threshold proportional to the db size
+ * keeps its amortised cost per write constant (~40 µs for a 700-byte message); the journal is
+ * replayed at every open that follows a crash and at every read-only open (~40 µs per record), so
+ * the fraction and the cap bound that replay to a few seconds even for a million messages.
+ * (bench/store.ts measures both.)
+ */
+export const MIN_SNAPSHOT_THRESHOLD_BYTES = 8 * 1024 * 1024
+export const MAX_SNAPSHOT_THRESHOLD_BYTES = 64 * 1024 * 1024
+export const SNAPSHOT_THRESHOLD_DIVISOR = 16
+
+/**
+ * close() folds a non-empty journal into a snapshot when that is cheap (a snapshot of at most
+ * this size) or when the journal has reached threshold / CLOSE_SNAPSHOT_JOURNAL_DIVISOR. A large
+ * store closed after a few writes (a one-shot `conclave send`) keeps its short journal instead of
+ * paying seconds for a full snapshot; the next open replays it in milliseconds.
+ */
+export const CLOSE_SNAPSHOT_CHEAP_BYTES = 8 * 1024 * 1024
+export const CLOSE_SNAPSHOT_JOURNAL_DIVISOR = 8
+
+/**
+ * Free pages kept in every snapshot: size / RESERVE_DIVISOR, at most MAX_RESERVE_BYTES. sql.js
+ * keeps the database file in a JavaScript array sized exactly to the file when loaded, and grows
+ * it by 12.5% steps, each a full copy (~0.5 s for a 650 MB store). Without a reserve the first
+ * write after every open that needs a new page pays that copy; with one, SQLite reuses free pages
+ * first, so a short-lived process never grows the array and a long-lived one grows it rarely.
+ */
+export const RESERVE_DIVISOR = 64
+export const MAX_RESERVE_BYTES = 16 * 1024 * 1024
+
+/** Prepared statements kept per store (the same few INSERT/SELECT run per message). */
+export const STATEMENT_CACHE_SIZE = 64
+
+/** sql.js page cache per store, in KiB (PRAGMA cache_size = -N). */
+export const PAGE_CACHE_KIB = 16 * 1024

@@ -1,0 +1,159 @@
+// The append-only journal `<path>-journal`: header, checksummed frames, torn-tail detection, appends.
+//
+// header (24 bytes) = "CNCLJRNL" · u32 version · u32 generation · u32 reserved (0) · u32 CRC-32 of bytes 0..19
+// frame             = "CFRM" · u32 payload length · u32 CRC-32 of (length bytes ‖ payload) · payload
+// All integers little-endian. A frame is written with one write() and made durable with
+// fdatasync() before the write call that produced it returns.
+import fs from 'node:fs'
+import { crc32 } from 'node:zlib'
+import { CorruptFileError } from '../errors.js'
+import {
+  FRAME_HEADER_BYTES, FRAME_MAGIC, JOURNAL_HEADER_BYTES, JOURNAL_MAGIC, JOURNAL_VERSION,
+  MAX_FRAME_PAYLOAD_BYTES
+} from './constants.js'
+import { FILE_MODE, writeFileAtomic } from './files.js'
+
+export interface JournalScan {
+  /** CRC-valid payloads, in order. */
+  payloads: Buffer[]
+  /** Offset just past the last valid frame. */
+  validEnd: number
+  /** Bytes of a torn last frame after validEnd (a crash during its write); 0 if none. */
+  tornBytes: number
+}
+
+export function encodeJournalHeader (generation: number): Buffer {
+  const header = Buffer.alloc(JOURNAL_HEADER_BYTES)
+  JOURNAL_MAGIC.copy(header, 0)
+  header.writeUInt32LE(JOURNAL_VERSION, 8)
+  header.writeUInt32LE(generation, 12)
+  header.writeUInt32LE(crc32(header.subarray(0, 20)), 20)
+  return header
+}
+
+function corrupt (path: string, what: string): CorruptFileError {
+  return new CorruptFileError(`the journal ${path} ${what}`, {
+    hint: `the snapshot beside it is not affected: move ${path} elsewhere to open the store ` +
+      'without the writes made since the last snapshot, or restore both files from a backup'
+  })
+}
+
+/** Validate the header and return the journal's generation. */
+export function readJournalHeader (path: string, bytes: Buffer): number {
+  if (bytes.length === 0) throw corrupt(path, 'is empty (zero bytes)')
+  if (bytes.length < JOURNAL_MAGIC.length || !bytes.subarray(0, JOURNAL_MAGIC.length).equals(JOURNAL_MAGIC)) {
+    throw corrupt(path, 'is not a Conclave journal (bad magic)')
+  }
+  if (bytes.length < JOURNAL_HEADER_BYTES) throw corrupt(path, `has a truncated header (${bytes.length} bytes)`)
+  if (bytes.readUInt32LE(20) !== crc32(bytes.subarray(0, 20))) throw corrupt(path, 'has a damaged header (checksum mismatch)')
+  const version = bytes.readUInt32LE(8)
+  if (version !== JOURNAL_VERSION) {
+    throw new CorruptFileError(`the journal ${path} has format version ${version}; this conclave reads version ${JOURNAL_VERSION}`, {
+      hint: 'upgrade conclave to a version that knows this store format'
+    })
+  }
+  return bytes.readUInt32LE(12)
+}
+
+function frameCrc (bytes: Buffer, pos: number, length: number): number {
+  return crc32(bytes.subarray(pos + FRAME_HEADER_BYTES, pos + FRAME_HEADER_BYTES + length), crc32(bytes.subarray(pos + 4, pos + 8)))
+}
+
+/** The payload of the intact frame at POS, or undefined when there is none. */
+function frameAt (bytes: Buffer, pos: number): Buffer | undefined {
+  if (pos + FRAME_HEADER_BYTES > bytes.length) return undefined
+  if (bytes.compare(FRAME_MAGIC, 0, FRAME_MAGIC.length, pos, pos + FRAME_MAGIC.length) !== 0) return undefined
+  const length = bytes.readUInt32LE(pos + 4)
+  if (length === 0 || length > MAX_FRAME_PAYLOAD_BYTES) return undefined
+  if (pos + FRAME_HEADER_BYTES + length > bytes.length) return undefined
+  if (bytes.readUInt32LE(pos + 8) !== frameCrc(bytes, pos, length)) return undefined
+  return bytes.subarray(pos + FRAME_HEADER_BYTES, pos + FRAME_HEADER_BYTES + length)
+}
+
+/**
+ * Walk the frames after the header. The first frame that is not intact ends the walk. If no intact
+ * frame starts anywhere after it, it is the torn tail of the last write (the only write a crash can
+ * interrupt, since each one is fdatasync'ed before the next begins) and is reported in tornBytes.
+ * If an intact frame does follow, the damage is not from a crash: throw CorruptFileError.
+ */
+export function scanJournalFrames (path: string, bytes: Buffer): JournalScan {
+  const payloads: Buffer[] = []
+  let pos = JOURNAL_HEADER_BYTES
+  while (pos < bytes.length) {
+    const payload = frameAt(bytes, pos)
+    if (payload === undefined) break
+    payloads.push(payload)
+    pos += FRAME_HEADER_BYTES + payload.length
+  }
+  if (pos < bytes.length) {
+    for (let p = bytes.indexOf(FRAME_MAGIC, pos + 1); p !== -1; p = bytes.indexOf(FRAME_MAGIC, p + 1)) {
+      if (frameAt(bytes, p) !== undefined) {
+        throw corrupt(path, `has a damaged record at byte ${pos} (record ${payloads.length + 1}) followed by intact records`)
+      }
+    }
+  }
+  return { payloads, validEnd: pos, tornBytes: bytes.length - pos }
+}
+
+/** An open journal, positioned for appends. */
+export class JournalWriter {
+  private constructor (readonly path: string, private fd: number, private end: number) {}
+
+  /** Atomically replace PATH with an empty journal of GENERATION and open it. */
+  static create (path: string, generation: number): JournalWriter {
+    writeFileAtomic(path, [encodeJournalHeader(generation)])
+    return new JournalWriter(path, fs.openSync(path, 'r+', FILE_MODE), JOURNAL_HEADER_BYTES)
+  }
+
+  /** Open an existing, scanned journal; a torn tail found by the scan is cut off first. */
+  static resume (path: string, scan: JournalScan): JournalWriter {
+    const fd = fs.openSync(path, 'r+', FILE_MODE)
+    try {
+      if (scan.tornBytes > 0) {
+        fs.ftruncateSync(fd, scan.validEnd)
+        fs.fdatasyncSync(fd)
+      }
+    } catch (err) {
+      fs.closeSync(fd)
+      throw err
+    }
+    return new JournalWriter(path, fd, scan.validEnd)
+  }
+
+  /** Bytes in the journal, header included. */
+  get size (): number {
+    return this.end
+  }
+
+  /** Append one frame and make it durable. On failure the journal is cut back to where it was. */
+  append (payload: Buffer): void {
+    const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES)
+    FRAME_MAGIC.copy(header, 0)
+    header.writeUInt32LE(payload.length, 4)
+    header.writeUInt32LE(crc32(payload, crc32(header.subarray(4, 8))), 8)
+    const total = FRAME_HEADER_BYTES + payload.length
+    try {
+      let written = fs.writevSync(this.fd, [header, payload], this.end)
+      // A short write (rare: signals, huge frames) continues where it stopped.
+      while (written < total) {
+        const rest = Buffer.concat([header, payload]).subarray(written)
+        written += fs.writeSync(this.fd, rest, 0, rest.length, this.end + written)
+      }
+      fs.fdatasyncSync(this.fd)
+    } catch (err) {
+      try {
+        fs.ftruncateSync(this.fd, this.end)
+      } catch {
+        // The partial frame stays; it is the torn tail that the next open cuts off.
+      }
+      throw err
+    }
+    this.end += total
+  }
+
+  close (): void {
+    if (this.fd < 0) return
+    fs.closeSync(this.fd)
+    this.fd = -1
+  }
+}

@@ -1,0 +1,95 @@
+// Room state at rest: joined rooms, their membership-log entries, sender-chain states, and
+// small node facts (last listen addresses). Bytes in, bytes out: the room layer parses them.
+import type { SqlStatement } from './codec.js'
+import type { Store } from './db.js'
+
+export const SQL_CREATE_ROOMS = `CREATE TABLE rooms (
+  room_id   BLOB PRIMARY KEY,     -- 32-byte room id
+  name      TEXT NOT NULL,        -- the room's name from its genesis
+  topic     TEXT NOT NULL,        -- gossipsub topic derived from the room id
+  joined_at INTEGER NOT NULL      -- ms since epoch
+)`
+export const SQL_CREATE_ROOM_LOG = `CREATE TABLE room_log (
+  room_id BLOB NOT NULL,
+  seq     INTEGER NOT NULL,
+  entry   BLOB NOT NULL,          -- SignedLogEntry bytes as received
+  PRIMARY KEY (room_id, seq)
+)`
+export const SQL_CREATE_CHAINS = `CREATE TABLE sender_chains (
+  room_id   BLOB NOT NULL,
+  epoch     INTEGER NOT NULL,
+  sender    BLOB NOT NULL,        -- member public key
+  outbound  INTEGER NOT NULL,     -- 1: our own chain, 0: a received one
+  state     BLOB NOT NULL,        -- OutboundSenderChain / InboundSenderChain state bytes (secret)
+  PRIMARY KEY (room_id, epoch, sender, outbound)
+)`
+/** Replay detection survives restarts: (sender, epoch, index) is unique per room. */
+export const SQL_CREATE_MESSAGES_CHAIN = 'CREATE UNIQUE INDEX messages_chain ON messages (room_id, sender, epoch, chain_index)'
+
+const SQL_ROOMS = 'SELECT room_id, name, topic, joined_at FROM rooms ORDER BY name, joined_at'
+const SQL_ROOM_INSERT = 'INSERT OR IGNORE INTO rooms (room_id, name, topic, joined_at) VALUES (?, ?, ?, ?)'
+const SQL_LOG = 'SELECT entry FROM room_log WHERE room_id = ? ORDER BY seq'
+const SQL_LOG_INSERT = 'INSERT OR REPLACE INTO room_log (room_id, seq, entry) VALUES (?, ?, ?)'
+const SQL_CHAINS = 'SELECT epoch, sender, outbound, state FROM sender_chains WHERE room_id = ?'
+const SQL_CHAIN_UPSERT = 'INSERT OR REPLACE INTO sender_chains (room_id, epoch, sender, outbound, state) VALUES (?, ?, ?, ?, ?)'
+const SQL_SEEN = 'SELECT 1 AS found FROM messages WHERE room_id = ? AND sender = ? AND epoch = ? AND chain_index = ?'
+const SQL_META_GET = 'SELECT value FROM meta WHERE key = ?'
+const SQL_META_SET = 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'
+
+export interface RoomRow { roomId: Uint8Array, name: string, topic: string, joinedAt: number }
+export interface ChainRow { epoch: number, sender: Uint8Array, outbound: boolean, state: Uint8Array }
+
+export class RoomTables {
+  private readonly store: Store
+
+  constructor (components: { store: Store }) {
+    this.store = components.store
+  }
+
+  rooms (): RoomRow[] {
+    return this.store.all<{ room_id: Uint8Array, name: string, topic: string, joined_at: number }>(SQL_ROOMS)
+      .map(r => ({ roomId: r.room_id, name: r.name, topic: r.topic, joinedAt: r.joined_at }))
+  }
+
+  /** Statements that record a room and its log from FROMSEQ on; run them with other writes in one batch. */
+  saveRoomStatements (room: RoomRow, log: Uint8Array[], fromSeq = 0): SqlStatement[] {
+    return [
+      [SQL_ROOM_INSERT, [room.roomId, room.name, room.topic, room.joinedAt]],
+      ...this.logStatements(room.roomId, log.slice(fromSeq), fromSeq)
+    ]
+  }
+
+  logStatements (roomId: Uint8Array, entries: Uint8Array[], fromSeq: number): SqlStatement[] {
+    return entries.map((entry, i): SqlStatement => [SQL_LOG_INSERT, [roomId, fromSeq + i, entry]])
+  }
+
+  chainStatement (roomId: Uint8Array, chain: ChainRow): SqlStatement {
+    return [SQL_CHAIN_UPSERT, [roomId, chain.epoch, chain.sender, chain.outbound ? 1 : 0, chain.state]]
+  }
+
+  log (roomId: Uint8Array): Uint8Array[] {
+    return this.store.all<{ entry: Uint8Array }>(SQL_LOG, [roomId]).map(r => r.entry)
+  }
+
+  chains (roomId: Uint8Array): ChainRow[] {
+    return this.store.all<{ epoch: number, sender: Uint8Array, outbound: number, state: Uint8Array }>(SQL_CHAINS, [roomId])
+      .map(r => ({ epoch: r.epoch, sender: r.sender, outbound: r.outbound === 1, state: r.state }))
+  }
+
+  seen (roomId: Uint8Array, sender: Uint8Array, epoch: number, index: number): boolean {
+    return this.store.get(SQL_SEEN, [roomId, sender, epoch, index]) !== undefined
+  }
+
+  batch (statements: SqlStatement[]): void {
+    if (statements.length > 0) this.store.batch(statements)
+  }
+
+  meta (key: string): string | undefined {
+    const row = this.store.get<{ value: string }>(SQL_META_GET, [key])
+    return row === undefined ? undefined : String(row.value)
+  }
+
+  setMeta (key: string, value: string): void {
+    this.store.run(SQL_META_SET, [key, value])
+  }
+}
