@@ -3,7 +3,7 @@
 // envelope in the gossipsub topic validator (SPEC 3.7), stores what it accepts exactly once,
 // and emits 'message' events for the CLI.
 import { EventEmitter } from 'node:events'
-import { ConclaveError, HandshakeError, UsageError } from '../errors.js'
+import { ConclaveError, HandshakeError, JoinRefusedError, UsageError } from '../errors.js'
 import type { History, RoomTables, SqlStatement, Store, StoredMessage } from '../store/index.js'
 import type { Transport } from '../transport/index.js'
 import type { MessageInput } from '../wire/payload.js'
@@ -51,6 +51,8 @@ export interface ShownMessage {
 export interface RoomSummary { name: string, roomId: string, role: RoleName | undefined, members: number, epoch: number, topic: string }
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
+/** Refusals that another admin would give too (the ticket itself is dead): stop trying at once. */
+const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER'])
 
 export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-exchanged': [Room, string] }> {
   readonly identity: Identity
@@ -339,11 +341,13 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
     const inviter = peerIdText(ticket.inviterPeerId)
     const targets = [...ticket.addrs.map(multiaddrText).filter((a): a is string => a !== undefined), inviter]
     let lastError: unknown
-    const tried = new Set<string>()
+    /** Peers that answered but cannot admit us (not in the room, not an admin): not asked again. */
+    const cannotAdmit = new Set<string>()
     while (this.#now() < deadline) {
-      const candidates = [...targets, ...net.connections().filter(p => p !== inviter)].filter(t => !tried.has(t))
+      // The ticket's addresses and the inviter, then whoever we are connected to (found by mDNS
+      // or bootstrap): any admin of the room can admit us. Unreachable ones are retried each round.
+      const candidates = [...new Set([...targets, ...net.connections()])].filter(t => !cannotAdmit.has(t))
       for (const target of candidates) {
-        tried.add(target)
         try {
           const remaining = Math.max(1000, deadline - this.#now())
           const stream = await net.openStream(target, JOIN_PROTOCOL, { signal: AbortSignal.timeout(remaining) })
@@ -373,12 +377,15 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
         } catch (err) {
           lastError = err
           // A refusal by an admin is final (expired, used up, revoked…); an unreachable or non-admin peer is not.
-          if (err instanceof ConclaveError && err.name !== 'HandshakeError' && err.exitCode === 2) throw err
+          if (err instanceof JoinRefusedError && !FINAL_REFUSALS.has(err.code)) cannotAdmit.add(target)
+          else if (err instanceof ConclaveError && err.name !== 'HandshakeError' && err.name !== 'TransportError' && err.exitCode === 2) throw err
           this.#log(`join via ${target} failed: ${(err as Error).message}`)
         }
       }
-      await new Promise(resolve => setTimeout(resolve, 200))
+      await new Promise(resolve => setTimeout(resolve, 300))
     }
+    // Somebody in the room answered but could not admit us (it does not know this invite): say that.
+    if (lastError instanceof JoinRefusedError && lastError.code === 'UNKNOWN_INVITE') throw lastError
     throw new ConclaveError(`could not reach the inviter (${inviter}) or any other admin of room '${ticket.roomName}'`, {
       hint: `the inviter or another admin of '${ticket.roomName}' must be online (running 'conclave chat ${ticket.roomName}', 'listen' or 'daemon'); check the address in the ticket is reachable from here`,
       cause: lastError
