@@ -70,12 +70,14 @@ export interface WorkerStart {
   peers: number
   /** Multiaddrs to bootstrap to (empty for the hub). */
   bootstrap: string[]
+  /** What the hub's start returned as `info` (e.g. an invite ticket), for the leaves. */
+  hub?: string
 }
 
 /** What a benchmark implements for one peer process. */
 export interface WorkerAdapter {
   /** Start the peer; returns the addresses others may dial. */
-  start: (opts: WorkerStart, onPayload: (payload: Uint8Array) => void) => Promise<{ addrs: string[] }>
+  start: (opts: WorkerStart, onPayload: (payload: Uint8Array) => void) => Promise<{ addrs: string[], info?: string }>
   /** Resolves when this peer is ready for the run (the hub: meshed with every leaf; a leaf: can publish). */
   ready: (opts: WorkerStart) => Promise<void>
   publish: (payload: Uint8Array) => Promise<void>
@@ -147,7 +149,9 @@ class WorkerHandle {
 
   constructor (readonly index: number, worker: string[]) {
     const [script, ...args] = worker
-    this.#child = spawn(process.execPath, ['--import', 'tsx', script!, ...args, '--worker'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+    // BENCH_CPU_PROF=DIR writes a V8 CPU profile of every worker there (to see where time goes).
+    const prof = process.env.BENCH_CPU_PROF !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+    this.#child = spawn(process.execPath, [...prof, '--import', 'tsx', script!, ...args, '--worker'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
     this.#child.stderr.setEncoding('utf8').on('data', (d: string) => { this.stderr = (this.stderr + d).slice(-4000) })
     createInterface({ input: this.#child.stdout }).on('line', (line) => {
       const resolve = this.#pending.shift()
@@ -169,8 +173,13 @@ class WorkerHandle {
     return msg
   }
 
-  kill (): void {
-    this.#child.kill('SIGKILL')
+  /** Ends the worker: a moment to exit by itself (profiles are written at exit), then SIGKILL. */
+  async kill (): Promise<void> {
+    if (this.#child.exitCode !== null) return
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(() => { this.#child.kill('SIGKILL'); resolve() }, 2000)
+      this.#child.once('exit', () => { clearTimeout(timer); resolve() })
+    })
   }
 }
 
@@ -182,7 +191,8 @@ export async function runBench (config: BenchConfig): Promise<BenchResult> {
     const hub = workers[0]!
     const hubStart = await hub.send({ cmd: 'start', opts: { index: 0, peers: config.peers, bootstrap: [] } }, setupTimeoutMs)
     const bootstrap = (hubStart.addrs as string[]).filter(a => a.startsWith('/ip4/127.0.0.1/'))
-    await Promise.all(workers.slice(1).map(async w => await w.send({ cmd: 'start', opts: { index: w.index, peers: config.peers, bootstrap } }, setupTimeoutMs)))
+    const hubInfo = typeof hubStart.info === 'string' ? { hub: hubStart.info } : {}
+    await Promise.all(workers.slice(1).map(async w => await w.send({ cmd: 'start', opts: { index: w.index, peers: config.peers, bootstrap, ...hubInfo } }, setupTimeoutMs)))
     await Promise.all(workers.map(async w => await w.send({ cmd: 'ready' }, setupTimeoutMs)))
     await Promise.all(workers.map(async w => await w.send({ cmd: 'begin' })))
     const publisher = workers[workers.length - 1]!
@@ -209,6 +219,6 @@ export async function runBench (config: BenchConfig): Promise<BenchResult> {
       cpu_ms_per_msg: round(sent === 0 ? NaN : cpuMs / sent, 3)
     }
   } finally {
-    for (const w of workers) w.kill()
+    await Promise.all(workers.map(async w => { await w.kill() }))
   }
 }

@@ -10,6 +10,8 @@ import { MembershipLog } from './membership.js'
 import { InboundSenderChain, OutboundSenderChain } from './sender-keys.js'
 
 const chainKey = (epoch: number, sender: Uint8Array): string => `${epoch}:${hex(sender)}`
+/** Message keys reserved per durable write of our outbound chain (see reserveStatement). */
+export const OUTBOUND_RESERVE = 64
 
 export interface RoomCounters { [verdictAndReason: string]: number }
 
@@ -25,6 +27,8 @@ export class Room {
   lastMessageAt: number | undefined
   readonly #me: Uint8Array
   readonly #outbound = new Map<number, OutboundSenderChain>()
+  /** Per epoch: the chain index up to which a persisted state already reserves message keys. */
+  readonly #reservedUntil = new Map<number, number>()
   readonly #inbound = new Map<string, InboundSenderChain>()
 
   constructor (init: { log: MembershipLog, me: Uint8Array, joinedAt: number, persistedLogLength: number }) {
@@ -44,7 +48,11 @@ export class Room {
     const entries = tables.log(row.roomId)
     const room = new Room({ log: MembershipLog.verifyAndLoad(entries, { roomId: row.roomId }), me, joinedAt: row.joinedAt, persistedLogLength: entries.length })
     for (const c of tables.chains(row.roomId)) {
-      if (c.outbound) room.#outbound.set(c.epoch, OutboundSenderChain.fromState(c.state))
+      if (c.outbound) {
+        const chain = OutboundSenderChain.fromState(c.state)
+        room.#outbound.set(c.epoch, chain)
+        room.#reservedUntil.set(c.epoch, chain.index)
+      }
       else room.#inbound.set(chainKey(c.epoch, c.sender), InboundSenderChain.fromState(c.state))
     }
     return room
@@ -66,6 +74,25 @@ export class Room {
     const chain = OutboundSenderChain.create({ roomId: this.roomId, epoch, sender: this.#me })
     this.#outbound.set(epoch, chain)
     return { chain, created: true }
+  }
+
+  /**
+   * The statement that must be durable before CHAIN's next key is used on the wire, or undefined
+   * when an earlier reservation still covers it: the persisted state runs RESERVE indices ahead,
+   * so a sender writes once per RESERVE messages, and a crash skips at most RESERVE indices.
+   */
+  reserveStatement (tables: RoomTables, chain: OutboundSenderChain): SqlStatement | undefined {
+    if (chain.index < (this.#reservedUntil.get(chain.epoch) ?? 0)) return undefined
+    this.#reservedUntil.set(chain.epoch, chain.index + OUTBOUND_RESERVE)
+    return tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: this.#me, outbound: true, state: chain.stateAhead(OUTBOUND_RESERVE) })
+  }
+
+  /** Exact states of our chains (at a clean stop: the next run continues without a gap). */
+  outboundStatements (tables: RoomTables): SqlStatement[] {
+    return [...this.#outbound.values()].map(chain => {
+      this.#reservedUntil.set(chain.epoch, chain.index)
+      return this.outboundStatement(tables, chain)
+    })
   }
 
   outboundStatement (tables: RoomTables, chain: OutboundSenderChain): SqlStatement {
@@ -135,7 +162,9 @@ export class Room {
     return {
       roomId: this.roomId,
       memberAt: (sender, epoch) => this.memberStatus(sender, epoch),
-      seen: (sender, epoch, index) => tables.seen(this.roomId, sender, epoch, index),
+      // Replay memory is the inbound chain itself (every consumed index, persisted with each
+      // accepted message in the same write): no query per envelope on the hot path.
+      seen: (sender, epoch, index) => this.#inbound.get(chainKey(epoch, sender))?.wasUsed(index) ?? false,
       inboundChain: (sender, epoch) => this.#inbound.get(chainKey(epoch, sender)),
       nowMs
     }

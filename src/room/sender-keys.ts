@@ -152,6 +152,25 @@ export class OutboundSenderChain {
     return out
   }
 
+  /**
+   * toState() as it will be N messages from now. Persisted BEFORE those messages are sent, it
+   * reserves their indices: after a crash the chain resumes past them, so no message key is ever
+   * used twice, and the sender need not write to disk before every message.
+   */
+  stateAhead (n: number): Uint8Array {
+    checkIndex(this.#index + n)
+    let ck: Uint8Array = this.#chainKey.slice()
+    for (let i = 0; i < n; i++) {
+      const next = nextChainKey(ck)
+      wipe(ck)
+      ck = next
+    }
+    const ahead = new OutboundSenderChain(this, this.#startIndex, this.#startKey.slice(), this.#index + n, ck)
+    const state = ahead.toState()
+    ahead.destroy()
+    return state
+  }
+
   /** The SenderKey members receive: the chain from its start (index 0), so they read the whole epoch. */
   exportKey (): SenderKey {
     return { roomId: this.roomId.slice(), epoch: this.epoch, sender: this.sender.slice(), index: this.#startIndex, chainKey: this.#startKey.slice() }
@@ -218,6 +237,11 @@ export class InboundSenderChain {
 
   /** The lowest index not yet reached by the ratchet. */
   get nextIndex (): number { return this.#next }
+
+  /** True when the key for INDEX was already handed out (a replay); the state persists with the chain. */
+  wasUsed (index: number): boolean {
+    return index >= this.startIndex && index < this.#next && !this.#skipped.has(index)
+  }
 
   /**
    * The chain from our current position, for an admin's welcome to a newcomer: it lets them

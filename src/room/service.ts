@@ -51,6 +51,7 @@ export interface ShownMessage {
 export interface RoomSummary { name: string, roomId: string, role: RoleName | undefined, members: number, epoch: number, topic: string }
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
+const KEY_FETCH_INTERVAL_MS = 5_000
 /** Refusals that another admin would give too (the ticket itself is dead): stop trying at once. */
 const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER'])
 
@@ -66,6 +67,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
   readonly #rooms = new Map<string, Room>() // by room id hex
   /** (room, peer) pairs whose keys exchange ran or is running in this process. */
   readonly #exchanged = new Map<string, Promise<void>>()
+  /** When we last asked for a sender's chain (room:sender → ms). */
+  readonly #fetchedAt = new Map<string, number>()
   #started = false
 
   constructor (components: RoomServiceComponents, options: RoomServiceOptions = {}) {
@@ -186,7 +189,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
       } catch (err) {
         this.#log(`room ${room.name}: log entry from ${roomIdText(h.sender)} not applied: ${(err as Error).message}`)
       }
-      this.#tables.batch(statements)
+      this.#queue(statements)
       return result
     }
     const m = result.payload.message
@@ -196,10 +199,51 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
       envelope: data, receivedAt: this.#now()
     }
     statements.push(this.#history.appendStatement(stored))
-    this.#tables.batch(statements)
     room.lastMessageAt = this.#now()
-    this.emit('message', this.#show(room, stored))
+    // Accept now, so gossipsub forwards without waiting for our disk; the message is shown once
+    // its row and the advanced chain are durable (one batched write per event-loop turn).
+    this.#queue(statements, this.#show(room, stored))
     return result
+  }
+
+  readonly #pending: SqlStatement[] = []
+  readonly #pendingShow: ShownMessage[] = []
+  #flushScheduled = false
+
+  #lastFlush: Promise<void> = Promise.resolve()
+
+  #queue (statements: SqlStatement[], show?: ShownMessage): void {
+    this.#pending.push(...statements)
+    if (show !== undefined) this.#pendingShow.push(show)
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true
+      setImmediate(() => { void this.flush() })
+    }
+  }
+
+  /**
+   * Writes queued rows and chain states as one batch and shows its messages once the batch is
+   * durable; the fdatasync runs off the event loop and is shared by concurrent batches.
+   */
+  async flush (): Promise<void> {
+    this.#flushScheduled = false
+    if (this.#pending.length === 0 && this.#pendingShow.length === 0) return await this.#lastFlush
+    const statements = this.#pending.splice(0)
+    const shows = this.#pendingShow.splice(0)
+    const durable = this.#tables.batchAsync(statements)
+    const previous = this.#lastFlush
+    const done = (async () => {
+      try {
+        await durable
+      } catch (err) {
+        this.#log(`could not store ${shows.length} message(s): ${(err as Error).message}`)
+        return
+      }
+      await previous // show in arrival order
+      for (const m of shows) this.emit('message', m)
+    })()
+    this.#lastFlush = done
+    await done
   }
 
   /** Seals, persists (chain state + our copy) and publishes one message. */
@@ -207,23 +251,29 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
     const role = room.log.roleOf(this.identity.memberPublicKey)
     if (role === undefined) throw new UsageError(`you are no longer a member of room '${room.name}'`)
     const { chain } = room.outbound()
+    this.#reserve(room, chain)
     const tsMs = this.#now()
     const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs, payload: { message } })
     const stored: StoredMessage = {
       id: sealed.id, roomId: room.roomId, ts: tsMs, sender: this.identity.memberPublicKey, epoch: chain.epoch, chainIndex: sealed.index,
       text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs
     }
-    // The chain state must be durable before its key is used on the wire (no key reuse after a crash).
-    this.#tables.batch([room.outboundStatement(this.#tables, chain), this.#history.appendStatement(stored)])
+    this.#queue([this.#history.appendStatement(stored)])
     const out = await this.#net().publish(room.topic, sealed.bytes)
     return { id: hex(sealed.id), recipients: out.recipients }
   }
 
   async #broadcastLogEntry (room: Room, entry: Uint8Array): Promise<void> {
     const { chain } = room.outbound()
+    this.#reserve(room, chain)
     const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs: this.#now(), payload: { logEntry: entry } })
-    this.#tables.batch([room.outboundStatement(this.#tables, chain)])
     await this.#net().publish(room.topic, sealed.bytes).catch(() => {})
+  }
+
+  /** Makes sure the key CHAIN hands out next is covered by a durable reservation (no key reuse after a crash). */
+  #reserve (room: Room, chain: Parameters<Room['outboundStatement']>[1]): void {
+    const statement = room.reserveStatement(this.#tables, chain)
+    if (statement !== undefined) this.#tables.batch([...this.#pending.splice(0), statement])
   }
 
   /** Members of ROOM (other than us) whose peer is connected now. */
@@ -237,12 +287,37 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
     await Promise.all(this.connectedMembers(room).map(async peer => { await this.#exchangeWith(room, peer) }))
   }
 
+  /**
+   * We got an envelope whose sender chain we lack: ask the sender's node if we are connected to
+   * it, else the members we are connected to (they relay the chains they hold). At most once per
+   * sender every few seconds, so a burst of such envelopes costs one exchange.
+   */
   #fetchKeysOf (room: Room, sender: Uint8Array): void {
     const member = room.log.member(sender)
     if (member === undefined) return
+    const key = `${hex(room.roomId)}:${hex(sender)}`
+    const last = this.#fetchedAt.get(key)
+    if (last !== undefined && this.#now() - last < KEY_FETCH_INTERVAL_MS) return
+    this.#fetchedAt.set(key, this.#now())
     const peer = peerIdText(member.peerId)
-    this.#exchanged.delete(`${hex(room.roomId)}:${peer}`)
-    void this.#exchangeWith(room, peer)
+    const connected = this.#net().connections()
+    const ask = connected.includes(peer) ? [peer] : this.connectedMembers(room)
+    for (const p of ask) {
+      this.#exchanged.delete(`${hex(room.roomId)}:${p}`)
+      void this.#exchangeWith(room, p)
+    }
+  }
+
+  /** Members (other than us) whose current sender chain we do not hold; POSTERs hold none by design. */
+  missingSenders (room: Room): Uint8Array[] {
+    const epoch = room.log.epoch
+    return room.log.members(epoch).filter(m => hex(m.member) !== hex(this.identity.memberPublicKey) && !room.hasInbound(m.member, epoch)).map(m => m.member)
+  }
+
+  /** Runs the keys exchange again with every connected member (to pick up chains we lack). */
+  async refreshKeys (room: Room): Promise<void> {
+    for (const p of this.connectedMembers(room)) this.#exchanged.delete(`${hex(room.roomId)}:${p}`)
+    await this.exchangeWithConnected(room)
   }
 
   /** Runs one keys exchange with PEER for ROOM if PEER is a member's node (once per process). */
@@ -415,6 +490,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
 
   /** Stops the network side; the caller closes the store. */
   async stop (): Promise<void> {
+    // Queued rows, and our chains' exact positions so the next run continues without a gap.
+    for (const room of this.#rooms.values()) this.#pending.push(...room.outboundStatements(this.#tables))
+    await this.flush()
     for (const room of this.#rooms.values()) room.destroy()
   }
 }

@@ -163,6 +163,18 @@ export class Store {
     return this.write([[sql, params]])
   }
 
+  /**
+   * Several statements as one atomic write whose durability is awaited instead of blocking: the
+   * statements apply and their journal record is written at once (reads see them, and the
+   * write order is the order of calls), and the returned promise resolves once the record is on
+   * disk. Concurrent calls share one fdatasync (group commit) off the event loop.
+   */
+  async batchAsync (statements: SqlStatement[]): Promise<number> {
+    const changes = this.write(statements, false)
+    if (changes > 0) await this.journal?.sync()
+    return changes
+  }
+
   /** Several statements as one atomic, durable write (one journal record, one fsync). */
   batch (statements: SqlStatement[]): number {
     return this.write(statements)
@@ -270,7 +282,7 @@ export class Store {
     }
   }
 
-  private write (statements: SqlStatement[]): number {
+  private write (statements: SqlStatement[], sync = true): number {
     this.assertWritable()
     if (statements.length === 0) return 0
     this.ensureJournal()
@@ -286,7 +298,7 @@ export class Store {
         this.db.run('ROLLBACK')
         return 0
       }
-      this.journal!.append(payload)
+      this.journal!.append(payload, sync)
     } catch (err) {
       this.rollback()
       throw err

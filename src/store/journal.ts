@@ -125,8 +125,11 @@ export class JournalWriter {
     return this.end
   }
 
-  /** Append one frame and make it durable. On failure the journal is cut back to where it was. */
-  append (payload: Buffer): void {
+  /**
+   * Append one frame and make it durable (SYNC false: written, but durable only once a later
+   * sync()/syncSync() returns). On failure the journal is cut back to where it was.
+   */
+  append (payload: Buffer, sync = true): void {
     const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES)
     FRAME_MAGIC.copy(header, 0)
     header.writeUInt32LE(payload.length, 4)
@@ -139,7 +142,7 @@ export class JournalWriter {
         const rest = Buffer.concat([header, payload]).subarray(written)
         written += fs.writeSync(this.fd, rest, 0, rest.length, this.end + written)
       }
-      fs.fdatasyncSync(this.fd)
+      if (sync) fs.fdatasyncSync(this.fd)
     } catch (err) {
       try {
         fs.ftruncateSync(this.fd, this.end)
@@ -151,9 +154,62 @@ export class JournalWriter {
     this.end += total
   }
 
+  /** Callers waiting for the next fdatasync, and the batch whose fdatasync runs now. */
+  private waiting: SyncWaiter[] = []
+  private inFlight: SyncWaiter[] | undefined
+
+  /**
+   * Resolves once every frame appended so far is on disk. The fdatasync runs on libuv's thread
+   * pool, so the event loop keeps going, and callers that arrive meanwhile share the next one
+   * (group commit): at most one fdatasync in flight, one more queued.
+   */
+  async sync (): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.waiting.push({ resolve, reject, settled: false })
+      this.kick()
+    })
+  }
+
+  private kick (): void {
+    if (this.inFlight !== undefined || this.waiting.length === 0 || this.fd < 0) return
+    const batch = this.waiting
+    this.waiting = []
+    this.inFlight = batch
+    fs.fdatasync(this.fd, (err) => {
+      if (this.inFlight === batch) this.inFlight = undefined
+      for (const w of batch) settle(w, err ?? undefined)
+      this.kick()
+    })
+  }
+
+  /** Makes everything durable now, synchronously, and settles every waiter (before a close or a snapshot). */
+  syncSync (): void {
+    const waiters = [...(this.inFlight ?? []), ...this.waiting]
+    this.inFlight = undefined
+    this.waiting = []
+    if (waiters.length === 0) return
+    let error: Error | undefined
+    try {
+      fs.fdatasyncSync(this.fd)
+    } catch (err) {
+      error = err as Error
+    }
+    for (const w of waiters) settle(w, error)
+  }
+
   close (): void {
     if (this.fd < 0) return
+    this.syncSync()
     fs.closeSync(this.fd)
     this.fd = -1
   }
+}
+
+interface SyncWaiter { resolve: () => void, reject: (err: Error) => void, settled: boolean }
+
+function settle (w: SyncWaiter, err: Error | undefined): void {
+  if (w.settled) return
+  w.settled = true
+  if (err === undefined) w.resolve()
+  else w.reject(err)
 }

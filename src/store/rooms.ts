@@ -23,8 +23,6 @@ export const SQL_CREATE_CHAINS = `CREATE TABLE sender_chains (
   state     BLOB NOT NULL,        -- OutboundSenderChain / InboundSenderChain state bytes (secret)
   PRIMARY KEY (room_id, epoch, sender, outbound)
 )`
-/** Replay detection survives restarts: (sender, epoch, index) is unique per room. */
-export const SQL_CREATE_MESSAGES_CHAIN = 'CREATE UNIQUE INDEX messages_chain ON messages (room_id, sender, epoch, chain_index)'
 
 const SQL_ROOMS = 'SELECT room_id, name, topic, joined_at FROM rooms ORDER BY name, joined_at'
 const SQL_ROOM_INSERT = 'INSERT OR IGNORE INTO rooms (room_id, name, topic, joined_at) VALUES (?, ?, ?, ?)'
@@ -32,7 +30,6 @@ const SQL_LOG = 'SELECT entry FROM room_log WHERE room_id = ? ORDER BY seq'
 const SQL_LOG_INSERT = 'INSERT OR REPLACE INTO room_log (room_id, seq, entry) VALUES (?, ?, ?)'
 const SQL_CHAINS = 'SELECT epoch, sender, outbound, state FROM sender_chains WHERE room_id = ?'
 const SQL_CHAIN_UPSERT = 'INSERT OR REPLACE INTO sender_chains (room_id, epoch, sender, outbound, state) VALUES (?, ?, ?, ?, ?)'
-const SQL_SEEN = 'SELECT 1 AS found FROM messages WHERE room_id = ? AND sender = ? AND epoch = ? AND chain_index = ?'
 const SQL_META_GET = 'SELECT value FROM meta WHERE key = ?'
 const SQL_META_SET = 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'
 
@@ -76,12 +73,13 @@ export class RoomTables {
       .map(r => ({ epoch: r.epoch, sender: r.sender, outbound: r.outbound === 1, state: r.state }))
   }
 
-  seen (roomId: Uint8Array, sender: Uint8Array, epoch: number, index: number): boolean {
-    return this.store.get(SQL_SEEN, [roomId, sender, epoch, index]) !== undefined
-  }
-
   batch (statements: SqlStatement[]): void {
     if (statements.length > 0) this.store.batch(statements)
+  }
+
+  /** Applied now; the promise resolves once durable (group commit, see Store.batchAsync). */
+  async batchAsync (statements: SqlStatement[]): Promise<void> {
+    if (statements.length > 0) await this.store.batchAsync(statements)
   }
 
   meta (key: string): string | undefined {

@@ -1,6 +1,6 @@
 // The store's schema: SQL as named constants, and the numbered migrations that Store.open applies.
 import type { Migration } from './db.js'
-import { SQL_CREATE_CHAINS, SQL_CREATE_MESSAGES_CHAIN, SQL_CREATE_ROOMS, SQL_CREATE_ROOM_LOG } from './rooms.js'
+import { SQL_CREATE_CHAINS, SQL_CREATE_ROOMS, SQL_CREATE_ROOM_LOG } from './rooms.js'
 
 /**
  * Messages live in an ordinary rowid table, not WITHOUT ROWID: rows are appended in arrival order
@@ -36,7 +36,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 2,
-    name: 'rooms, membership logs, sender chains, replay index',
-    sql: [SQL_CREATE_ROOMS, SQL_CREATE_ROOM_LOG, SQL_CREATE_CHAINS, SQL_CREATE_MESSAGES_CHAIN].join(';\n')
+    name: 'rooms, membership logs, sender chains',
+    sql: [SQL_CREATE_ROOMS, SQL_CREATE_ROOM_LOG, SQL_CREATE_CHAINS].join(';\n')
   }
 ]
