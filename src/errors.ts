@@ -135,3 +135,9 @@ export class JoinRefusedError extends ConclaveError {
     this.exitCode = options.exitCode ?? ExitCode.BAD_INPUT
   }
 }
+
+/** Nobody in the room could be reached in time (`send`): exit 3 with a hint. */
+export class NobodyReachableError extends ConclaveError {
+  override name = 'NobodyReachableError'
+  override readonly exitCode = ExitCode.NOT_DELIVERED
+}

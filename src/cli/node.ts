@@ -2,7 +2,7 @@
 // node → room service; and closes it all again, whatever happened.
 import { join } from 'node:path'
 import { HOME_FILES } from '../config.js'
-import { ensurePrivateDir } from '../store/atomic-file.js'
+import { ensurePrivateDir } from '../store/files.js'
 import { History, MIGRATIONS, RoomTables, Store, loadSqlJs } from '../store/index.js'
 import { RoomService } from '../room/service.js'
 import { createTransport, type Transport } from '../transport/index.js'

@@ -10,7 +10,7 @@ import {
   type ScryptParams
 } from '../crypto/index.js'
 import { CorruptFileError, CryptoError, UsageError, WrongPassphraseError } from '../errors.js'
-import { ensurePrivateDir, writeFileAtomic } from '../store/atomic-file.js'
+import { ensurePrivateDir, writeFileAtomic } from '../store/files.js'
 import { peerIdFromSeed, peerPrivateKeyFromSeed } from '../transport/peer-key.js'
 
 /** Supplies a passphrase when the vault needs one ('unlock' an existing file, 'create' a new one). */
@@ -217,7 +217,7 @@ export class IdentityVault {
       secret
     }
     ensurePrivateDir(dirname(this.path))
-    writeFileAtomic(this.path, Buffer.from(JSON.stringify(file, null, 2) + '\n'))
+    writeFileAtomic(this.path, [Buffer.from(JSON.stringify(file, null, 2) + '\n')])
     return new Identity({ name: init.name, memberKey, peerSeed, peerId: await peerIdFromSeed(peerSeed), encrypted: init.passphrase !== undefined, created: init.created })
   }
 

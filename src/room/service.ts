@@ -3,13 +3,14 @@
 // envelope in the gossipsub topic validator (SPEC 3.7), stores what it accepts exactly once,
 // and emits 'message' events for the CLI.
 import { EventEmitter } from 'node:events'
-import { ConclaveError, HandshakeError, JoinRefusedError, UsageError } from '../errors.js'
+import { ConclaveError, JoinRefusedError, UsageError } from '../errors.js'
 import type { History, RoomTables, SqlStatement, Store, StoredMessage } from '../store/index.js'
 import type { Transport } from '../transport/index.js'
 import type { MessageInput } from '../wire/payload.js'
 import { JOIN_PROTOCOL, KEYS_PROTOCOL } from '../wire/handshake.js'
 import { type ValidationResult, sealEnvelope, validateEnvelope } from './envelope.js'
-import { runJoin, runKeys, serveJoin, serveKeys } from './exchange.js'
+import { KeyDistribution } from './distribution.js'
+import { runJoin, serveJoin } from './exchange.js'
 import { hex, multiaddrBytes, multiaddrText, peerIdBytes, peerIdText, roomIdText } from './ids.js'
 import type { Identity } from './identity.js'
 import { createInvite, parseTicket } from './invite.js'
@@ -51,7 +52,6 @@ export interface ShownMessage {
 export interface RoomSummary { name: string, roomId: string, role: RoleName | undefined, members: number, epoch: number, topic: string }
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
-const KEY_FETCH_INTERVAL_MS = 5_000
 /** Refusals that another admin would give too (the ticket itself is dead): stop trying at once. */
 const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER'])
 
@@ -65,10 +65,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
   readonly #now: () => number
   readonly #timeoutMs: number
   readonly #rooms = new Map<string, Room>() // by room id hex
-  /** (room, peer) pairs whose keys exchange ran or is running in this process. */
-  readonly #exchanged = new Map<string, Promise<void>>()
-  /** When we last asked for a sender's chain (room:sender → ms). */
-  readonly #fetchedAt = new Map<string, number>()
+  readonly #keys: KeyDistribution
   #started = false
 
   constructor (components: RoomServiceComponents, options: RoomServiceOptions = {}) {
@@ -81,6 +78,14 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
     this.#log = components.log ?? (() => {})
     this.#now = options.now ?? Date.now
     this.#timeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
+    this.#keys = new KeyDistribution({
+      identity: this.identity,
+      tables: this.#tables,
+      net: () => this.#net(),
+      room: roomId => this.#rooms.get(hex(roomId)),
+      log: this.#log,
+      exchanged: (room, peer) => { this.emit('keys-exchanged', room, peer) }
+    }, { timeoutMs: this.#timeoutMs, now: this.#now })
     for (const row of this.#tables.rooms()) {
       const room = Room.load(this.#tables, row, this.identity.memberPublicKey)
       this.#rooms.set(hex(room.roomId), room)
@@ -159,11 +164,11 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
   async start (): Promise<void> {
     const net = this.#net()
     await net.handle(JOIN_PROTOCOL, async (stream, remotePeer) => { await this.#serveJoin(stream, remotePeer) })
-    await net.handle(KEYS_PROTOCOL, async (stream, remotePeer) => { await this.#serveKeys(stream, remotePeer) })
-    net.on('peer:connect', peer => { for (const room of this.#rooms.values()) void this.#exchangeWith(room, peer) })
+    await net.handle(KEYS_PROTOCOL, async (stream, remotePeer) => { await this.#keys.serve(stream, remotePeer) })
+    net.on('peer:connect', peer => { for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer) })
     this.#started = true
     for (const room of this.#rooms.values()) this.#subscribe(room)
-    for (const peer of net.connections()) for (const room of this.#rooms.values()) void this.#exchangeWith(room, peer)
+    for (const peer of net.connections()) for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer)
   }
 
   #subscribe (room: Room): void {
@@ -176,7 +181,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
     room.count(result.verdict, result.reason)
     this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
     if (result.verdict === 'ignore' && result.reason === 'missing-keys' && result.header !== undefined) {
-      this.#fetchKeysOf(room, result.header.sender)
+      this.#keys.fetchKeysOf(room, result.header.sender)
     }
     if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined || result.id === undefined) return result
     const h = result.header
@@ -276,104 +281,17 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
     if (statement !== undefined) this.#tables.batch([...this.#pending.splice(0), statement])
   }
 
-  /** Members of ROOM (other than us) whose peer is connected now. */
-  connectedMembers (room: Room): string[] {
-    const connected = new Set(this.#net().connections())
-    return room.log.members().filter(m => hex(m.member) !== hex(this.identity.memberPublicKey)).map(m => peerIdText(m.peerId)).filter(p => connected.has(p))
-  }
+  /** Members of ROOM (other than us) whose node is connected now. */
+  connectedMembers (room: Room): string[] { return this.#keys.connectedMembers(room) }
 
   /** Waits until the keys exchange with every connected member of ROOM is done (or failed). */
-  async exchangeWithConnected (room: Room): Promise<void> {
-    await Promise.all(this.connectedMembers(room).map(async peer => { await this.#exchangeWith(room, peer) }))
-  }
+  async exchangeWithConnected (room: Room): Promise<void> { await this.#keys.exchangeWithConnected(room) }
 
-  /**
-   * We got an envelope whose sender chain we lack: ask the sender's node if we are connected to
-   * it, else the members we are connected to (they relay the chains they hold). At most once per
-   * sender every few seconds, so a burst of such envelopes costs one exchange.
-   */
-  #fetchKeysOf (room: Room, sender: Uint8Array): void {
-    const member = room.log.member(sender)
-    if (member === undefined) return
-    const key = `${hex(room.roomId)}:${hex(sender)}`
-    const last = this.#fetchedAt.get(key)
-    if (last !== undefined && this.#now() - last < KEY_FETCH_INTERVAL_MS) return
-    this.#fetchedAt.set(key, this.#now())
-    const peer = peerIdText(member.peerId)
-    const connected = this.#net().connections()
-    const ask = connected.includes(peer) ? [peer] : this.connectedMembers(room)
-    for (const p of ask) {
-      this.#exchanged.delete(`${hex(room.roomId)}:${p}`)
-      void this.#exchangeWith(room, p)
-    }
-  }
-
-  /** Members (other than us) whose current sender chain we do not hold; POSTERs hold none by design. */
-  missingSenders (room: Room): Uint8Array[] {
-    const epoch = room.log.epoch
-    return room.log.members(epoch).filter(m => hex(m.member) !== hex(this.identity.memberPublicKey) && !room.hasInbound(m.member, epoch)).map(m => m.member)
-  }
+  /** Members (other than us) whose current sender chain we do not hold. */
+  missingSenders (room: Room): Uint8Array[] { return this.#keys.missingSenders(room) }
 
   /** Runs the keys exchange again with every connected member (to pick up chains we lack). */
-  async refreshKeys (room: Room): Promise<void> {
-    for (const p of this.connectedMembers(room)) this.#exchanged.delete(`${hex(room.roomId)}:${p}`)
-    await this.exchangeWithConnected(room)
-  }
-
-  /** Runs one keys exchange with PEER for ROOM if PEER is a member's node (once per process). */
-  #exchangeWith (room: Room, peer: string): Promise<void> {
-    const member = room.log.members().find(m => peerIdText(m.peerId) === peer)
-    if (member === undefined || hex(member.member) === hex(this.identity.memberPublicKey)) return Promise.resolve()
-    const key = `${hex(room.roomId)}:${peer}`
-    const running = this.#exchanged.get(key)
-    if (running !== undefined) return running
-    const p = (async () => {
-      try {
-        const stream = await this.#net().openStream(peer, KEYS_PROTOCOL)
-        const keys = room.allSenderKeys(this.#tables)
-        if (keys.statements.length > 0) this.#tables.batch(keys.statements)
-        const result = await runKeys(stream, { log: room.log, memberKey: this.identity.memberKey, senderKeys: keys.keys, expectedPeer: member.member, timeoutMs: this.#timeoutMs })
-        this.#afterKeys(room, result.peer, result.senderKeys)
-        this.#log(`room ${room.name}: keys exchanged with ${peer}`)
-        this.emit('keys-exchanged', room, peer)
-      } catch (err) {
-        this.#exchanged.delete(key)
-        this.#log(`room ${room.name}: keys exchange with ${peer} failed: ${(err as Error).message}`)
-      }
-    })()
-    this.#exchanged.set(key, p)
-    return p
-  }
-
-  #afterKeys (room: Room, from: Uint8Array, senderKeys: Uint8Array[]): void {
-    this.#tables.batch([...room.logStatements(this.#tables), ...room.installSenderKeys(this.#tables, senderKeys, from)])
-  }
-
-  async #serveKeys (stream: Parameters<Parameters<Transport['handle']>[1]>[0], remotePeer: string): Promise<void> {
-    try {
-      const served = await serveKeys(stream, {
-        logFor: roomId => this.#rooms.get(hex(roomId))?.log,
-        memberKey: this.identity.memberKey,
-        senderKeysFor: log => {
-          const room = this.#rooms.get(hex(log.roomId))!
-          const keys = room.allSenderKeys(this.#tables)
-          if (keys.statements.length > 0) this.#tables.batch(keys.statements)
-          return keys.keys
-        },
-        timeoutMs: this.#timeoutMs
-      })
-      if (served === undefined) return
-      const room = this.#rooms.get(hex(served.log.roomId))!
-      const member = room.log.member(served.result.peer)
-      if (member === undefined || peerIdText(member.peerId) !== remotePeer) throw new HandshakeError('the member is not on the peer it claims')
-      this.#afterKeys(room, served.result.peer, served.result.senderKeys)
-      this.#exchanged.set(`${hex(room.roomId)}:${remotePeer}`, Promise.resolve())
-      this.#log(`room ${room.name}: keys exchanged with ${remotePeer}`)
-      this.emit('keys-exchanged', room, remotePeer)
-    } catch (err) {
-      this.#log(`keys exchange from ${remotePeer} failed: ${(err as Error).message}`)
-    }
-  }
+  async refreshKeys (room: Room): Promise<void> { await this.#keys.refresh(room) }
 
   async #serveJoin (stream: Parameters<Parameters<Transport['handle']>[1]>[0], remotePeer: string): Promise<void> {
     try {
@@ -393,8 +311,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
         },
         received: (log, member, senderKeys) => {
           const room = this.#rooms.get(hex(log.roomId))!
-          this.#afterKeys(room, member, senderKeys)
-          this.#exchanged.set(`${hex(room.roomId)}:${remotePeer}`, Promise.resolve())
+          this.#keys.received(room, member, senderKeys, remotePeer)
         }
       })
       if (outcome.refused !== undefined) this.#log(`join from ${remotePeer} refused: ${outcome.refused}`)
@@ -446,7 +363,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
             }
           })
           const room = this.#rooms.get(hex(result.log.roomId))!
-          this.#exchanged.set(`${hex(room.roomId)}:${stream.remotePeer}`, Promise.resolve())
+          this.#keys.markExchanged(room, stream.remotePeer)
           if (this.#started) this.#subscribe(room)
           return room
         } catch (err) {

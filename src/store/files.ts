@@ -39,6 +39,13 @@ export function writeFileAtomic (path: string, chunks: Uint8Array[]): void {
   fsyncDir(dirname(path))
 }
 
+/** Creates DIR (and parents) with mode 0700; tightens an existing one we own that is wider. */
+export function ensurePrivateDir (dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE })
+  const st = fs.statSync(dir)
+  if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) fs.chmodSync(dir, DIR_MODE)
+}
+
 /** Read a whole file, or undefined if it does not exist. */
 export function readIfExists (path: string): Buffer | undefined {
   try {

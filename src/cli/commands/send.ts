@@ -1,6 +1,6 @@
 // `conclave send ROOM [TEXT...]`: send one message, or each stdin line as a message.
 import { createInterface } from 'node:readline'
-import { ConclaveError, ExitCode, UsageError } from '../../errors.js'
+import { NobodyReachableError, UsageError } from '../../errors.js'
 import { defineCommand } from '../command.js'
 import { parseDuration } from '../format.js'
 
@@ -11,12 +11,6 @@ export function parsePriority (value: string | number | undefined): number | und
   const n = typeof value === 'number' ? value : PRIORITY_NAMES[value.toLowerCase()] ?? Number(value)
   if (!Number.isInteger(n) || n < 1 || n > 5) throw new UsageError(`--priority must be 1-5 or min/low/default/high/urgent, got '${value}'`)
   return n
-}
-
-/** Nobody could be reached: exit 3 with a hint. */
-export class NobodyReachableError extends ConclaveError {
-  override name = 'NobodyReachableError'
-  override readonly exitCode = ExitCode.NOT_DELIVERED
 }
 
 export const sendCommand = defineCommand({
