@@ -12,10 +12,12 @@ import type { CommandContext } from '../command.js'
 const HELP = '/members  /invite [member|poster|admin]  /history [N]  /quit'
 const READY_TIMEOUT_MS = 10_000
 
-async function deliver (ctx: CommandContext, service: RoomService, transport: Transport, room: Room, text: string): Promise<void> {
+const NOBODY_ONLINE = 'nobody else is online in this room: the message is stored here only'
+
+/** Sends TEXT once someone can receive it (or the wait ends); returns how many peers it reached. */
+async function deliver (service: RoomService, transport: Transport, room: Room, text: string): Promise<number> {
   if (await transport.waitForWritableSubscriber(room.topic, READY_TIMEOUT_MS)) await service.exchangeWithConnected(room)
-  const r = await service.send(room, { text })
-  if (r.recipients === 0) ctx.out.warn('nobody else is online in this room: the message is stored here only')
+  return (await service.send(room, { text })).recipients
 }
 
 async function ticketFor (service: RoomService, transport: Transport, room: Room, role: 'member' | 'poster' | 'admin'): Promise<string> {
@@ -54,7 +56,9 @@ async function piped (ctx: CommandContext, service: RoomService, transport: Tran
   ctx.out.info(`conclave: chatting in '${room.name}' as ${service.identity.name} (stdin lines are sent)`)
   const lines = createInterface({ input: ctx.io.stdin, crlfDelay: Infinity })
   const sending = (async () => {
-    for await (const line of lines) if (line.trim() !== '') await deliver(ctx, service, transport, room, line)
+    for await (const line of lines) {
+      if (line.trim() !== '' && await deliver(service, transport, room, line) === 0) ctx.out.warn(NOBODY_ONLINE)
+    }
   })()
   sending.catch(err => ctx.out.error(err))
   await untilSignal()
@@ -97,7 +101,7 @@ async function interactive (ctx: CommandContext, service: RoomService, transport
           out.write('\x1b[1A\r\x1b[2K') // replace the echoed input with the formatted line
           const name = color ? `\x1b[1m${service.identity.name}\x1b[0m` : service.identity.name
           above(`${new Date().toISOString().slice(11, 19)} ${name}: ${text}`)
-          await deliver(ctx, service, transport, room, text)
+          if (await deliver(service, transport, room, text) === 0) above(`-- ${NOBODY_ONLINE}`)
         } else {
           rl.prompt()
         }
