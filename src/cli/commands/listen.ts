@@ -2,6 +2,7 @@
 import { UsageError } from '../../errors.js'
 import { defineCommand } from '../command.js'
 import { parseDuration, printMessage } from '../format.js'
+import { ExecRunner } from '../exec.js'
 import { untilSignal } from '../signals.js'
 
 export const listenCommand = defineCommand({
@@ -11,10 +12,16 @@ export const listenCommand = defineCommand({
     .positional('rooms', { type: 'string', array: true, describe: 'room names or ids' })
     .option('count', { type: 'number', describe: 'exit after N messages' })
     .option('since', { type: 'string', describe: 'first print stored messages newer than this (10m, 24h)' })
+    .option('exec', { type: 'string', describe: 'run CMD (with /bin/sh) per message: text on stdin, metadata in CONCLAVE_* variables' })
+    .option('jobs', { type: 'number', default: 4, describe: 'with --exec: how many commands may run at once' })
     .example('$0 listen ops --json', 'one JSON object per message')
+    .example("$0 listen ops --exec 'notify-send \"$CONCLAVE_FROM_NAME\" \"$(cat)\"'", 'a desktop notification per message (CONCLAVE_ROOM, _ID, _FROM, _FROM_NAME, _TS, _TITLE, _PRIORITY, _TAGS)')
     .example('$0 listen ops alerts --count 1', 'wait for the next message in either room, print it, exit'),
-  async run (ctx, args: { rooms: string[], count?: number, since?: string }) {
+  async run (ctx, args: { rooms: string[], count?: number, since?: string, exec?: string, jobs: number }) {
     if (args.count !== undefined && (!Number.isSafeInteger(args.count) || args.count < 1)) throw new UsageError('--count must be a whole number of at least 1')
+    if (!Number.isSafeInteger(args.jobs) || args.jobs < 1) throw new UsageError('--jobs must be a whole number of at least 1')
+    if (args.exec !== undefined && args.exec.trim() === '') throw new UsageError('--exec needs a command')
+    const runner = args.exec === undefined ? undefined : new ExecRunner({ out: ctx.out, env: ctx.io.env }, { command: args.exec, concurrency: args.jobs })
     const sinceMs = args.since === undefined ? undefined : Date.now() - parseDuration(args.since, 'since')
     const { withSession } = await import('../node.js')
     await withSession(ctx, { network: true }, async ({ service }) => {
@@ -25,7 +32,8 @@ export const listenCommand = defineCommand({
       const { promise: done, resolve: finish } = Promise.withResolvers<void>()
       const show = (m: Parameters<typeof printMessage>[1]): void => {
         if (!wanted.has(m.roomId) || (args.count !== undefined && printed >= args.count)) return
-        printMessage(ctx.out, m, { color: ctx.out.color, showRoom: multi })
+        if (runner !== undefined) runner.push(m)
+        else printMessage(ctx.out, m, { color: ctx.out.color, showRoom: multi })
         printed++
         if (args.count !== undefined && printed >= args.count) finish()
       }
@@ -34,6 +42,7 @@ export const listenCommand = defineCommand({
       await service.start()
       ctx.out.info(`conclave: listening to ${rooms.map(r => r.name).join(', ')} as ${service.identity.name}`)
       await Promise.race([done, untilSignal()])
+      await runner?.drain()
     })
   }
 })

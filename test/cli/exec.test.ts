@@ -1,0 +1,59 @@
+// `listen --exec`: one command per message, text on stdin, verified metadata in CONCLAVE_*
+// variables, content never interpreted by a shell, a failing command reported and listening
+// going on; `--count` waits for the commands to finish.
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, it } from 'node:test'
+import { runBinary, tempDir } from '../helpers/cli.js'
+import { Proc, freePort } from '../helpers/proc.js'
+
+it('listen --exec runs a command per message with metadata in the environment', { timeout: 90_000 }, async () => {
+  const { dir, cleanup } = tempDir('conclave-exec-')
+  const procs: Proc[] = []
+  after(async () => { await Promise.all(procs.map(async p => await p.stop())); cleanup() })
+  const home = { a: `${dir}/a`, b: `${dir}/b` }
+  const out = join(dir, 'out')
+  await runBinary(['init', '--name', 'alice', '--home', home.a])
+  await runBinary(['init', '--name', 'bob', '--home', home.b])
+  const port = await freePort()
+  const peerA = JSON.parse((await runBinary(['id', '--json', '--home', home.a])).stdout).peerId
+  await runBinary(['create', 'ops', '--home', home.a])
+  const ticket = (await runBinary(['invite', 'ops', '--home', home.a, '--listen', `/ip4/127.0.0.1/tcp/${port}`])).stdout.trim()
+  const bobId = JSON.parse((await runBinary(['id', '--json', '--home', home.b])).stdout).memberId
+
+  const script = 'mkdir -p "$OUT"; if [ "$CONCLAVE_TITLE" = fail ]; then exit 3; fi; cat > "$OUT/$CONCLAVE_ID.txt"; env | grep "^CONCLAVE_" | sort > "$OUT/$CONCLAVE_ID.env"'
+  const listen = new Proc(['listen', 'ops', '--count', '3', '--exec', script, '--home', home.a, '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${port}`], { OUT: out })
+  procs.push(listen)
+  await listen.waitForStderr(/listening to ops/)
+  const joined = await runBinary(['join', ticket, '--home', home.b, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0'])
+  assert.equal(joined.code, 0, joined.stderr)
+  const send = async (args: string[]): Promise<void> => {
+    const r = await runBinary(['send', 'ops', ...args, '--home', home.b, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0', '--bootstrap', `/ip4/127.0.0.1/tcp/${port}/p2p/${peerA}`])
+    assert.equal(r.code, 0, r.stderr)
+  }
+  await send(['this one fails', '--title', 'fail'])
+  await send(['$(touch ' + join(dir, 'pwned-text') + '); `touch ' + join(dir, 'pwned-tick') + '`', '--title', '$(touch ' + join(dir, 'pwned-title') + ')', '--priority', 'urgent', '--tag', 'disk', '--tag', 'db1'])
+  await send(['plain'])
+  const exit = await listen.exited
+  assert.equal(exit.code, 0, listen.stderr.join('\n'))
+  assert.equal(listen.stdout.length, 0, 'with --exec nothing is printed on stdout')
+  assert.ok(listen.stderr.some(l => /^conclave: warning: --exec command exited 3 for message [0-9a-f]{16} in 'ops'$/.test(l)), listen.stderr.join('\n'))
+
+  for (const f of ['pwned-text', 'pwned-tick', 'pwned-title']) assert.equal(existsSync(join(dir, f)), false, `${f}: message content reached a shell`)
+  const ids = readdirSync(out).filter(f => f.endsWith('.txt')).map(f => f.slice(0, -4))
+  assert.equal(ids.length, 2)
+  const byText = Object.fromEntries(ids.map(id => [readFileSync(join(out, `${id}.txt`), 'utf8'), id]))
+  const tricky = Object.keys(byText).find(t => t.startsWith('$(touch'))!
+  assert.ok(tricky.endsWith('`\n'), 'the text arrives on stdin unchanged, with a newline')
+  const env = Object.fromEntries(readFileSync(join(out, `${byText[tricky]}.env`), 'utf8').trim().split('\n').map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  assert.equal(env.CONCLAVE_ROOM, 'ops')
+  assert.equal(env.CONCLAVE_ID, byText[tricky])
+  assert.equal(env.CONCLAVE_FROM, bobId)
+  assert.equal(env.CONCLAVE_FROM_NAME, 'bob')
+  assert.equal(env.CONCLAVE_TITLE, `$(touch ${join(dir, 'pwned-title')})`)
+  assert.equal(env.CONCLAVE_PRIORITY, '5')
+  assert.equal(env.CONCLAVE_TAGS, 'disk,db1')
+  assert.ok(!Number.isNaN(Date.parse(env.CONCLAVE_TS!)))
+  assert.ok(byText['plain\n'] !== undefined)
+})
