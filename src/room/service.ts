@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events'
 import { ConclaveError, JoinRefusedError, UsageError } from '../errors.js'
 import type { History, RoomTables, SqlStatement, Store, StoredMessage } from '../store/index.js'
 import type { Transport } from '../transport/index.js'
+import { sha256 } from '../crypto/index.js'
 import type { MessageInput } from '../wire/payload.js'
 import { JOIN_PROTOCOL, KEYS_PROTOCOL } from '../wire/handshake.js'
 import { type ValidationResult, sealEnvelope, validateEnvelope } from './envelope.js'
@@ -54,6 +55,20 @@ export interface RoomSummary { name: string, roomId: string, role: RoleName | un
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
 /** Refusals that another admin would give too (the ticket itself is dead): stop trying at once. */
 const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER'])
+
+/**
+ * The rows one message becomes: itself, or for a batch envelope (`lines`, from a stdin stream)
+ * one row per line, in order, with ids H(message id ‖ u32be(i)); the envelope is kept once, on
+ * the first row (for sync to other members), the others hold an empty one.
+ */
+export function messageRows (m: StoredMessage, lines: string[]): StoredMessage[] {
+  if (lines.length === 0) return [m]
+  return lines.map((text, i) => {
+    const n = Buffer.alloc(4)
+    n.writeUInt32BE(i)
+    return { ...m, id: sha256(Buffer.concat([m.id, n])), text, envelope: i === 0 ? m.envelope : new Uint8Array(0) }
+  })
+}
 
 export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-exchanged': [Room, string] }> {
   readonly identity: Identity
@@ -198,16 +213,16 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
       return result
     }
     const m = result.payload.message
-    const stored: StoredMessage = {
+    const rows = messageRows({
       id: result.id, roomId: room.roomId, ts: h.tsMs, sender: h.sender, epoch: h.epoch, chainIndex: h.index,
       text: m.text, title: m.title === '' ? undefined : m.title, priority: m.priority === 0 ? undefined : m.priority, tags: m.tags,
       envelope: data, receivedAt: this.#now()
-    }
-    statements.push(this.#history.appendStatement(stored))
+    }, m.lines)
+    statements.push(...rows.map(r => this.#history.appendStatement(r)))
     room.lastMessageAt = this.#now()
     // Accept now, so gossipsub forwards without waiting for our disk; the message is shown once
     // its row and the advanced chain are durable (one batched write per event-loop turn).
-    this.#queue(statements, this.#show(room, stored))
+    this.#queue(statements, rows.map(r => this.#show(room, r)))
     return result
   }
 
@@ -217,9 +232,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
 
   #lastFlush: Promise<void> = Promise.resolve()
 
-  #queue (statements: SqlStatement[], show?: ShownMessage): void {
+  #queue (statements: SqlStatement[], show: ShownMessage[] = []): void {
     this.#pending.push(...statements)
-    if (show !== undefined) this.#pendingShow.push(show)
+    this.#pendingShow.push(...show)
     if (!this.#flushScheduled) {
       this.#flushScheduled = true
       setImmediate(() => { void this.flush() })
@@ -252,20 +267,43 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
   }
 
   /** Seals, persists (chain state + our copy) and publishes one message. */
-  async send (room: Room, message: MessageInput): Promise<{ id: string, recipients: number }> {
+  async send (room: Room, message: MessageInput): Promise<{ id: string, recipients: number, envelope: Uint8Array }> {
     const role = room.log.roleOf(this.identity.memberPublicKey)
     if (role === undefined) throw new UsageError(`you are no longer a member of room '${room.name}'`)
     const { chain } = room.outbound()
     this.#reserve(room, chain)
     const tsMs = this.#now()
     const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs, payload: { message } })
-    const stored: StoredMessage = {
+    const rows = messageRows({
       id: sealed.id, roomId: room.roomId, ts: tsMs, sender: this.identity.memberPublicKey, epoch: chain.epoch, chainIndex: sealed.index,
       text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs
-    }
-    this.#queue([this.#history.appendStatement(stored)])
+    }, message.lines ?? [])
+    this.#queue(rows.map(r => this.#history.appendStatement(r)))
     const out = await this.#net().publish(room.topic, sealed.bytes)
-    return { id: hex(sealed.id), recipients: out.recipients }
+    return { id: hex(sealed.id), recipients: out.recipients, envelope: sealed.bytes }
+  }
+
+  /**
+   * Waits until ROOM has a subscriber we can actually write to (a known subscriber is not enough)
+   * and our keys exchange with the members we are connected to is done; false after TIMEOUTMS.
+   */
+  async waitForReaders (room: Room, timeoutMs: number): Promise<boolean> {
+    if (!await this.#net().waitForWritableSubscriber(room.topic, timeoutMs)) return false
+    await this.#keys.exchangeWithConnected(room)
+    return true
+  }
+
+  /**
+   * Backpressure for fast senders: waits until our gossip queue to every reader of ROOM is at
+   * most MAXBYTES (gossipsub itself buffers without bound); false after TIMEOUTMS.
+   */
+  async waitForDrain (room: Room, maxBytes: number, timeoutMs: number): Promise<boolean> {
+    return await this.#net().waitForOutboundDrain(room.topic, maxBytes, timeoutMs)
+  }
+
+  /** Publishes an envelope again (one that reached nobody the first time); same bytes, same id. */
+  async republish (room: Room, envelope: Uint8Array): Promise<number> {
+    return (await this.#net().publish(room.topic, envelope)).recipients
   }
 
   async #broadcastLogEntry (room: Room, entry: Uint8Array): Promise<void> {

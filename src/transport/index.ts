@@ -151,6 +151,16 @@ export class Transport {
   }
 
   /** Peers that told us they subscribe to `topic`. */
+  /** Bytes queued on the outbound gossip stream to the slowest subscriber of `topic`. */
+  outboundBufferedBytes (topic: string): number {
+    return this.#pubsub.outboundBufferedBytes(topic)
+  }
+
+  /** Waits until no subscriber of `topic` has more than `maxBytes` queued; false after `timeoutMs`. */
+  async waitForOutboundDrain (topic: string, maxBytes: number, timeoutMs: number): Promise<boolean> {
+    return await this.#pubsub.waitForOutboundDrain(topic, maxBytes, timeoutMs)
+  }
+
   topicPeers (topic: string): string[] {
     return this.#pubsub.topicPeers(topic)
   }

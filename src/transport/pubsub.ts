@@ -30,6 +30,9 @@ export interface PublishOutcome {
 }
 
 /** Per-message framing overhead we allow on top of the application's limit (topic string, protobuf tags). */
+/** How often a publisher waiting for a slow subscriber re-checks its queue. */
+const DRAIN_POLL_MS = 5
+
 export const MESSAGE_OVERHEAD_BYTES = 1024
 /** Default maximum of one message's data: a 64 KiB envelope plus small overhead. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 65536 + MESSAGE_OVERHEAD_BYTES
@@ -263,6 +266,33 @@ export class Pubsub {
       if (g.direct.has(id) || g.score.score(id) >= threshold) out.push(id)
     }
     return out
+  }
+
+  /**
+   * Bytes queued on our outbound gossip stream to the slowest subscriber of `topic`. Gossipsub
+   * writes without backpressure (its streams buffer without bound), so a fast publisher checks
+   * this to slow down instead of filling memory. 0 when the internals are not readable.
+   */
+  outboundBufferedBytes (topic: string): number {
+    const g = this.#internals
+    if (g === undefined) return 0
+    let max = 0
+    for (const id of g.topics.get(topic) ?? []) {
+      const stream = g.streamsOutbound.get(id) as { rawStream?: { writeBuffer?: { byteLength?: number } } } | undefined
+      const n = stream?.rawStream?.writeBuffer?.byteLength ?? 0
+      if (n > max) max = n
+    }
+    return max
+  }
+
+  /** Resolves true once every subscriber's outbound queue is at most `maxBytes`, false after `timeoutMs`. */
+  async waitForOutboundDrain (topic: string, maxBytes: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs
+    while (this.outboundBufferedBytes(topic) > maxBytes) {
+      if (this.#stopped || Date.now() > deadline) return false
+      await new Promise(resolve => setTimeout(resolve, DRAIN_POLL_MS))
+    }
+    return true
   }
 
   /**

@@ -22,36 +22,62 @@ export const sendCommand = defineCommand({
     .option('title', { type: 'string', describe: 'message title' })
     .option('priority', { type: 'string', describe: '1-5 or min, low, default, high, urgent' })
     .option('tag', { type: 'string', array: true, default: [], describe: 'a tag (repeatable)' })
+    .option('whole', { type: 'boolean', default: false, describe: 'send all of stdin as one message instead of one per line' })
     .option('timeout', { type: 'string', default: '10s', describe: 'how long to wait for a member to be reachable' })
     .example('$0 send ops "disk full on db1" --priority high --tag disk', 'one message')
-    .example('tail -f app.log | $0 send ops', 'each line becomes a message'),
-  async run (ctx, args: { room: string, text?: string[], title?: string, priority?: string, tag: string[], timeout: string }) {
+    .example('tail -f app.log | $0 send ops', 'each line becomes a message (fast streams are batched, never dropped)')
+    .example('df -h | $0 send ops --whole --title "disk report"', 'all of stdin as one message'),
+  async run (ctx, args: { room: string, text?: string[], title?: string, priority?: string, tag: string[], whole: boolean, timeout: string }) {
     const priority = parsePriority(args.priority)
     const timeoutMs = parseDuration(args.timeout, 'timeout')
     const meta = { title: args.title, priority, tags: args.tag }
+    const hasText = args.text !== undefined && args.text.length > 0
+    if (hasText && args.whole) throw new UsageError('--whole reads stdin: give either TEXT or --whole')
+    const { TEXT_MAX_BYTES } = await import('../../wire/payload.js')
+    // --whole: read stdin before starting a node (a too-large input fails fast, exit 2).
+    let whole: string | undefined
+    if (args.whole) {
+      const chunks: Buffer[] = []
+      let size = 0
+      for await (const chunk of ctx.io.stdin) {
+        size += (chunk as Buffer).length
+        if (size > TEXT_MAX_BYTES) throw new UsageError(`stdin is more than ${TEXT_MAX_BYTES} bytes, the largest message`, { hint: 'send it without --whole: each line becomes a message' })
+        chunks.push(chunk as Buffer)
+      }
+      whole = Buffer.concat(chunks).toString('utf8').replace(/\n$/, '')
+    }
     const { withSession } = await import('../node.js')
-    await withSession(ctx, { network: true }, async ({ service, transport }) => {
+    await withSession(ctx, { network: true }, async ({ service }) => {
+      let envelopes = 1
       const room = service.room(args.room)
       await service.start()
-      if (!await transport!.waitForWritableSubscriber(room.topic, timeoutMs)) {
+      if (!await service.waitForReaders(room, timeoutMs)) {
         throw new NobodyReachableError(`nobody in room '${room.name}' was reachable within ${args.timeout}`, {
           hint: 'another member must be online (conclave chat/listen/daemon) and reachable: on the LAN by mDNS, or give --bootstrap MULTIADDR'
         })
       }
-      await service.exchangeWithConnected(room)
-      const send = async (text: string): Promise<void> => {
-        const r = await service.send(room, { text, ...meta })
-        if (r.recipients === 0) throw new NobodyReachableError(`the message to '${room.name}' reached nobody`)
-        ctx.out.debug(`sent ${r.id} to ${r.recipients} peer(s)`)
-      }
-      if (args.text !== undefined && args.text.length > 0) {
-        await send(args.text.join(' '))
+      if (hasText || whole !== undefined) {
+        const r = await service.send(room, { text: whole ?? args.text!.join(' '), ...meta })
+        if (r.recipients === 0 && await service.republish(room, r.envelope) === 0) throw new NobodyReachableError(`the message to '${room.name}' reached nobody`)
+        ctx.out.debug(`sent ${r.id}`)
       } else {
+        const { streamLines } = await import('../../room/line-stream.js')
         const lines = createInterface({ input: ctx.io.stdin, crlfDelay: Infinity })
-        for await (const line of lines) if (line !== '') await send(line)
+        const sent = await streamLines(service, room, lines, {
+          ...meta,
+          timeoutMs,
+          onSplit: (bytes, parts) => ctx.out.warn(`a line of ${bytes} bytes is longer than one message: sent as ${parts} lines`),
+          onSlowReader: () => ctx.out.debug(`a reader of '${room.name}' is backed up for ${args.timeout}: going on without waiting for it`)
+        })
+        envelopes = sent.envelopes
+        ctx.out.debug(`sent ${sent.lines} line(s) in ${sent.envelopes} envelope(s)`)
       }
-      // Give gossipsub a moment to flush what it queued on the outbound streams before we stop.
-      await new Promise(resolve => setTimeout(resolve, 50))
+      // Wait for the message(s) to leave: gossipsub queues on its streams and would drop what is
+      // still queued when we stop. Then linger a little (more after a long stream) so a reader
+      // that is still working through what it received is not cut off mid-way; delivery
+      // receipts (`--wait`, to come) will replace this guess with a confirmation.
+      if (!await service.waitForDrain(room, 0, timeoutMs)) ctx.out.warn(`a reader of '${room.name}' did not take everything within ${args.timeout}`)
+      await new Promise(resolve => setTimeout(resolve, Math.min(2000, 50 + envelopes * 5)))
     })
   }
 })
