@@ -19,6 +19,7 @@ import { listenCommand } from './commands/listen.js'
 import { membersCommand } from './commands/members.js'
 import { roomsCommand } from './commands/rooms.js'
 import { sendCommand } from './commands/send.js'
+import { statusCommand } from './commands/status.js'
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: Array<Command<any>> = [
@@ -32,7 +33,8 @@ export const COMMANDS: Array<Command<any>> = [
   listenCommand,
   historyCommand,
   roomsCommand,
-  membersCommand
+  membersCommand,
+  statusCommand
 ]
 
 const EPILOGUE = [
