@@ -10,6 +10,7 @@ import { envMiddleware } from './env.js'
 import { Output } from './output.js'
 import { chatCommand } from './commands/chat.js'
 import { createCommand } from './commands/create.js'
+import { daemonCommand } from './commands/daemon.js'
 import { historyCommand } from './commands/history.js'
 import { idCommand } from './commands/id.js'
 import { initCommand } from './commands/init.js'
@@ -34,7 +35,8 @@ export const COMMANDS: Array<Command<any>> = [
   historyCommand,
   roomsCommand,
   membersCommand,
-  statusCommand
+  statusCommand,
+  daemonCommand
 ]
 
 const EPILOGUE = [

@@ -12,6 +12,16 @@ export function parseDuration (text: string, option: string): number {
   return Math.round(Number(m[1]) * UNITS[m[2] ?? 's']!)
 }
 
+const PRIORITY_NAMES: Record<string, number> = { min: 1, low: 2, default: 3, high: 4, urgent: 5, max: 5 }
+
+/** --priority / the Priority header: 1-5 or min, low, default, high, urgent (ntfy's names). */
+export function parsePriority (value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = typeof value === 'number' ? value : PRIORITY_NAMES[value.toLowerCase()] ?? Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 5) throw new UsageError(`--priority must be 1-5 or min/low/default/high/urgent, got '${value}'`)
+  return n
+}
+
 const NICK_COLORS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96]
 
 /** A stable color per member id, so a nickname keeps its color. */

@@ -70,7 +70,7 @@ export function messageRows (m: StoredMessage, lines: string[]): StoredMessage[]
   })
 }
 
-export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-exchanged': [Room, string] }> {
+export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [ShownMessage], 'keys-exchanged': [Room, string] }> {
   readonly identity: Identity
   readonly #store: Store
   readonly #tables: RoomTables
@@ -279,6 +279,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], 'keys-e
       text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs
     }, message.lines ?? [])
     this.#queue(rows.map(r => this.#history.appendStatement(r)))
+    for (const r of rows) this.emit('sent', this.#show(room, r))
     const out = await this.#net().publish(room.topic, sealed.bytes)
     return { id: hex(sealed.id), recipients: out.recipients, envelope: sealed.bytes }
   }

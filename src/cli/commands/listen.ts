@@ -23,6 +23,29 @@ export const listenCommand = defineCommand({
     if (args.exec !== undefined && args.exec.trim() === '') throw new UsageError('--exec needs a command')
     const runner = args.exec === undefined ? undefined : new ExecRunner({ out: ctx.out, env: ctx.io.env }, { command: args.exec, concurrency: args.jobs })
     const sinceMs = args.since === undefined ? undefined : Date.now() - parseDuration(args.since, 'since')
+    const { daemonClient } = await import('../daemon-client.js')
+    const daemon = await daemonClient(ctx)
+    if (daemon !== undefined) {
+      let printed = 0
+      const multi = args.rooms.length > 1
+      const { promise: done, resolve: finish, reject: fail } = Promise.withResolvers<void>()
+      for (const room of args.rooms) {
+        void (async () => {
+          for await (const m of daemon.subscribe(room, { since: args.since })) {
+            if (args.count !== undefined && printed >= args.count) break
+            if (runner !== undefined) runner.push(m)
+            else printMessage(ctx.out, m, { color: ctx.out.color, showRoom: multi })
+            printed++
+            if (args.count !== undefined && printed >= args.count) { finish(); break }
+          }
+          finish()
+        })().catch(fail)
+      }
+      ctx.out.info(`conclave: listening to ${args.rooms.join(', ')} through the daemon`)
+      await Promise.race([done, untilSignal()])
+      await runner?.drain()
+      return
+    }
     const { withSession } = await import('../node.js')
     await withSession(ctx, { network: true }, async ({ service }) => {
       const rooms = args.rooms.map(r => service.room(r))

@@ -2,16 +2,7 @@
 import { createInterface } from 'node:readline'
 import { NobodyReachableError, UsageError } from '../../errors.js'
 import { defineCommand } from '../command.js'
-import { parseDuration } from '../format.js'
-
-const PRIORITY_NAMES: Record<string, number> = { min: 1, low: 2, default: 3, high: 4, urgent: 5, max: 5 }
-
-export function parsePriority (value: string | number | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const n = typeof value === 'number' ? value : PRIORITY_NAMES[value.toLowerCase()] ?? Number(value)
-  if (!Number.isInteger(n) || n < 1 || n > 5) throw new UsageError(`--priority must be 1-5 or min/low/default/high/urgent, got '${value}'`)
-  return n
-}
+import { parseDuration, parsePriority } from '../format.js'
 
 export const sendCommand = defineCommand({
   command: 'send <room> [text..]',
@@ -45,6 +36,18 @@ export const sendCommand = defineCommand({
         chunks.push(chunk as Buffer)
       }
       whole = Buffer.concat(chunks).toString('utf8').replace(/\n$/, '')
+    }
+    const { daemonClient } = await import('../daemon-client.js')
+    const daemon = await daemonClient(ctx)
+    if (daemon !== undefined) {
+      if (hasText || whole !== undefined) {
+        const r = await daemon.publish(args.room, whole ?? args.text!.join(' '), meta)
+        ctx.out.debug(`sent ${r.id} to ${r.recipients} peer(s) through the daemon`)
+      } else {
+        const r = await daemon.publishLines(args.room, ctx.io.stdin, meta)
+        ctx.out.debug(`sent ${r.lines} line(s) in ${r.envelopes} envelope(s) through the daemon`)
+      }
+      return
     }
     const { withSession } = await import('../node.js')
     await withSession(ctx, { network: true }, async ({ service }) => {

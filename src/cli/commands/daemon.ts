@@ -1,0 +1,31 @@
+// `conclave daemon`: one long-running node joined to all rooms, serving the local HTTP API on a
+// Unix socket (0600) in the home dir; send, listen and status use it automatically.
+import { join } from 'node:path'
+import { ConclaveError } from '../../errors.js'
+import { defineCommand } from '../command.js'
+import { untilSignal } from '../signals.js'
+
+export const daemonCommand = defineCommand({
+  command: 'daemon',
+  describe: 'run the node in the foreground, joined to all rooms, serving a local control socket',
+  builder: y => y
+    .example('$0 daemon', 'then `conclave send ops hi` goes through it in a few milliseconds')
+    .example('curl --unix-socket ~/.local/share/conclave/conclave.sock -d "disk full" http://localhost/ops', 'publish with curl (headers Title, Priority, Tags)'),
+  async run (ctx) {
+    const { daemonClient } = await import('../daemon-client.js')
+    if (await daemonClient(ctx) !== undefined) throw new ConclaveError(`a daemon is already running for ${ctx.globals.home}`, { hint: "stop it first, or use 'conclave status'" })
+    const { withSession } = await import('../node.js')
+    const { DaemonApi, SOCKET_FILE } = await import('../daemon-api.js')
+    const { statusInfo } = await import('../status-info.js')
+    await withSession(ctx, { network: true }, async ({ service, transport }) => {
+      await service.start()
+      const socketPath = join(ctx.globals.home, SOCKET_FILE)
+      const api = new DaemonApi({ service, transport: transport!, status: async () => statusInfo(service, transport!, true) as unknown as Record<string, unknown>, log: m => ctx.out.debug(m) }, { socketPath })
+      await api.listen()
+      ctx.out.info(`conclave: daemon for ${service.identity.name} on ${socketPath} (${service.rooms().length} room(s)); peer ${transport!.peerId}`)
+      const signal = await untilSignal()
+      ctx.out.info(`conclave: ${signal}: leaving`)
+      await api.close()
+    })
+  }
+})

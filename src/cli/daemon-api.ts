@@ -1,0 +1,141 @@
+// The daemon's local HTTP API on a Unix socket (mode 0600) in the home directory, ntfy-style:
+//   POST /ROOM            body = one message; headers Title, Priority (1-5 or min..urgent), Tags (a,b)
+//   POST /ROOM?lines=1    body = a stream of lines, each a message (batched, with backpressure)
+//   GET  /ROOM/json       JSON lines of new messages until the client hangs up (?since=10m first
+//                         prints stored ones; ?poll=1 prints stored ones and ends)
+//   GET  /status          the status JSON of `conclave status`
+// Errors are JSON {"error","hint"?} with 400 (bad input), 404 (unknown room), 504 (nobody reachable).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { chmodSync, existsSync, rmSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { ConclaveError, ExitCode, UsageError } from '../errors.js'
+import type { RoomService, ShownMessage } from '../room/service.js'
+import type { Transport } from '../transport/index.js'
+import { parseDuration, parsePriority } from './format.js'
+
+export const SOCKET_FILE = 'conclave.sock'
+const READERS_TIMEOUT_MS = 10_000
+const MAX_BODY_BYTES = 60_000
+
+function sendJson (res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body) + '\n')
+}
+
+function errorStatus (err: unknown): number {
+  if (!(err instanceof ConclaveError)) return 500
+  if (err.exitCode === ExitCode.NOT_DELIVERED) return 504
+  if (err instanceof UsageError && /^unknown room/.test(err.message)) return 404
+  return err.exitCode === ExitCode.BAD_INPUT ? 400 : 500
+}
+
+function header (req: IncomingMessage, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = req.headers[n.toLowerCase()]
+    if (typeof v === 'string' && v !== '') return v
+  }
+  return undefined
+}
+
+/** Headers carry Latin-1 only: clients percent-encode UTF-8 (curl users may send plain ASCII). */
+function decodeHeader (value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  try { return decodeURIComponent(value) } catch { return value }
+}
+
+export interface DaemonApiComponents {
+  service: RoomService
+  transport: Transport
+  status: () => Promise<Record<string, unknown>>
+  log: (message: string) => void
+}
+
+export class DaemonApi {
+  readonly #c: DaemonApiComponents
+  readonly #server: Server
+  readonly #path: string
+
+  constructor (components: DaemonApiComponents, options: { socketPath: string }) {
+    this.#c = components
+    this.#path = options.socketPath
+    this.#server = createServer((req, res) => { void this.#handle(req, res) })
+  }
+
+  async listen (): Promise<void> {
+    if (existsSync(this.#path)) rmSync(this.#path) // stale: the caller checked nobody answers on it
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject)
+      this.#server.listen(this.#path, () => resolve())
+    })
+    chmodSync(this.#path, 0o600)
+  }
+
+  async close (): Promise<void> {
+    this.#server.closeAllConnections()
+    await new Promise<void>(resolve => this.#server.close(() => resolve()))
+    rmSync(this.#path, { force: true })
+  }
+
+  async #handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      const parts = url.pathname.split('/').filter(p => p !== '').map(decodeURIComponent)
+      if (req.method === 'GET' && parts.length === 1 && parts[0] === 'status') return sendJson(res, 200, await this.#c.status())
+      if ((req.method === 'POST' || req.method === 'PUT') && parts.length === 1) return await this.#publish(parts[0]!, url, req, res)
+      if (req.method === 'GET' && parts.length === 2 && parts[1] === 'json') return this.#subscribe(parts[0]!, url, req, res)
+      sendJson(res, 404, { error: `no such endpoint: ${req.method ?? ''} ${url.pathname}` })
+    } catch (err) {
+      const e = err as ConclaveError
+      if (!res.headersSent) sendJson(res, errorStatus(err), { error: e.message, ...(e.hint !== undefined ? { hint: e.hint } : {}) })
+      else res.destroy(e)
+    }
+  }
+
+  async #publish (roomRef: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { service } = this.#c
+    const room = service.room(roomRef)
+    const title = decodeHeader(header(req, 'title', 'x-title', 't'))
+    const priority = parsePriority(header(req, 'priority', 'x-priority', 'p'))
+    const tags = (header(req, 'tags', 'x-tags', 'tag', 'ta') ?? '').split(',').map(t => t.trim()).filter(t => t !== '')
+    if (!await service.waitForReaders(room, READERS_TIMEOUT_MS)) {
+      throw new ConclaveError(`nobody in room '${room.name}' was reachable`, { hint: 'another member must be online and reachable' })
+    }
+    if (url.searchParams.get('lines') === '1') {
+      const { streamLines } = await import('../room/line-stream.js')
+      const sent = await streamLines(service, room, createInterface({ input: req, crlfDelay: Infinity }), { title, priority, tags, timeoutMs: READERS_TIMEOUT_MS })
+      await service.waitForDrain(room, 0, READERS_TIMEOUT_MS)
+      return sendJson(res, 200, { room: room.name, lines: sent.lines, envelopes: sent.envelopes })
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length
+      if (size > MAX_BODY_BYTES) throw new UsageError(`the message is more than ${MAX_BODY_BYTES} bytes`, { hint: 'send it as lines (?lines=1)' })
+      chunks.push(chunk as Buffer)
+    }
+    const text = Buffer.concat(chunks).toString('utf8').replace(/\n$/, '')
+    const r = await service.send(room, { text, title, priority, tags })
+    let recipients = r.recipients
+    if (recipients === 0 && await service.waitForReaders(room, READERS_TIMEOUT_MS)) recipients = await service.republish(room, r.envelope)
+    if (recipients === 0) throw new ConclaveError(`the message to '${room.name}' reached nobody`, { hint: 'another member must be online and reachable' })
+    sendJson(res, 200, { room: room.name, roomId: room.id, id: r.id, recipients })
+  }
+
+  #subscribe (roomRef: string, url: URL, req: IncomingMessage, res: ServerResponse): void {
+    const { service } = this.#c
+    const room = service.room(roomRef)
+    const since = url.searchParams.get('since')
+    const poll = url.searchParams.get('poll') === '1'
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' })
+    if (since !== null || poll) {
+      const sinceMs = since === null ? undefined : Date.now() - parseDuration(since, 'since')
+      for (const m of service.history(room, { limit: 10_000, sinceMs })) res.write(JSON.stringify(m) + '\n')
+    }
+    if (poll) { res.end(); return }
+    const onMessage = (m: ShownMessage): void => { if (m.roomId === room.id) res.write(JSON.stringify(m) + '\n') }
+    // Like ntfy: subscribers see what is published through the daemon too, not only what arrives.
+    service.on('message', onMessage)
+    service.on('sent', onMessage)
+    req.on('close', () => { service.off('message', onMessage); service.off('sent', onMessage) })
+  }
+}
