@@ -70,9 +70,39 @@ export class DaemonApi {
     chmodSync(this.#path, 0o600)
   }
 
+  /**
+   * The same API on TCP. Loopback needs no token; any other address must be asked for
+   * explicitly and then requires `Authorization: Bearer TOKEN` on every request.
+   */
+  async listenHttp (host: string, port: number, token: string | undefined): Promise<string> {
+    const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host)
+    if (!loopback && (token === undefined || token.length < 16)) {
+      throw new UsageError(`--http ${host}:${port} is not a loopback address: it needs a token of at least 16 characters`, { hint: 'pass --token (or CONCLAVE_TOKEN); clients send "Authorization: Bearer TOKEN"' })
+    }
+    const server = createServer((req, res) => {
+      if (token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
+        sendJson(res, 401, { error: 'missing or wrong bearer token' })
+        return
+      }
+      void this.#handle(req, res)
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => resolve())
+    })
+    this.#http = server
+    const addr = server.address() as { address: string, port: number }
+    return `${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`
+  }
+
+  #http: Server | undefined
+
   async close (): Promise<void> {
-    this.#server.closeAllConnections()
-    await new Promise<void>(resolve => this.#server.close(() => resolve()))
+    for (const server of [this.#server, this.#http]) {
+      if (server === undefined) continue
+      server.closeAllConnections()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+    }
     rmSync(this.#path, { force: true })
   }
 

@@ -34,7 +34,8 @@ it('the daemon serves the local API and the commands use it', { timeout: 120_000
   await runBinary(['create', 'ops', '--home', home.a])
   const ticket = (await runBinary(['invite', 'ops', '--home', home.a, '--listen', `/ip4/127.0.0.1/tcp/${port}`])).stdout.trim()
 
-  const daemon = new Proc(['daemon', '-v', '--home', home.a, '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${port}`])
+  const httpPort = await freePort()
+  const daemon = new Proc(['daemon', '-v', '--http', `127.0.0.1:${httpPort}`, '--home', home.a, '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${port}`])
   procs.push(daemon)
   await daemon.waitForStderr(/daemon for alice on/)
   const sock = join(home.a, 'conclave.sock')
@@ -68,6 +69,11 @@ it('the daemon serves the local API and the commands use it', { timeout: 120_000
   assert.equal(byText['disk full']!.priority, 5)
   assert.equal(byText['disk full']!.title, 'from curl')
 
+  // the same API on loopback TCP (--http), no token needed there
+  const overTcp = await fetch(`http://127.0.0.1:${httpPort}/ops`, { method: 'POST', body: 'over tcp' })
+  assert.equal(overTcp.status, 200, await overTcp.text())
+  await bob.waitFor('over tcp', () => texts().includes('over tcp'))
+
   // errors: unknown room 404 → exit 2 for the command; bad priority 400
   assert.equal((await http(sock, 'POST', '/nope', {}, 'x')).status, 404)
   assert.equal((await http(sock, 'POST', '/ops', { Priority: '9' }, 'x')).status, 400)
@@ -99,5 +105,24 @@ it('the daemon serves the local API and the commands use it', { timeout: 120_000
   assert.equal(existsSync(sock), false)
   const history = await runBinary(['history', 'ops', '--json', '--home', home.a])
   const stored = history.stdout.trim().split('\n').map(l => (JSON.parse(l) as Shown).text)
-  for (const t of ['through the daemon', 'line 1', 'line 2', 'disk full', 'hello alice', 'published locally']) assert.ok(stored.includes(t), `history has '${t}'`)
+  for (const t of ['through the daemon', 'line 1', 'line 2', 'disk full', 'over tcp', 'hello alice', 'published locally']) assert.ok(stored.includes(t), `history has '${t}'`)
+})
+
+it('--http on a non-loopback address requires a token; with one, requests need it', { timeout: 60_000 }, async () => {
+  const { dir, cleanup } = tempDir('conclave-daemon-http-')
+  const procs: Proc[] = []
+  after(async () => { await Promise.all(procs.map(async p => await p.stop())); cleanup() })
+  const refused = await runBinary(['daemon', '--http', '0.0.0.0:0', '--home', dir, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0'])
+  assert.equal(refused.code, 2)
+  assert.match(refused.stderr, /^conclave: error: --http 0\.0\.0\.0:0 is not a loopback address: it needs a token of at least 16 characters\nconclave: hint: /m)
+  const port = await freePort()
+  const token = 'correct-horse-battery-staple'
+  const daemon = new Proc(['daemon', '--http', `127.0.0.1:${port}`, '--home', dir, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0'], { CONCLAVE_TOKEN: token })
+  procs.push(daemon)
+  await daemon.waitForStderr(/bearer token required/)
+  assert.equal((await fetch(`http://127.0.0.1:${port}/status`)).status, 401)
+  assert.equal((await fetch(`http://127.0.0.1:${port}/status`, { headers: { authorization: 'Bearer wrong' } })).status, 401)
+  const ok = await fetch(`http://127.0.0.1:${port}/status`, { headers: { authorization: `Bearer ${token}` } })
+  assert.equal(ok.status, 200)
+  assert.equal((await ok.json() as { daemon: boolean }).daemon, true)
 })
