@@ -47,7 +47,7 @@ export function splitUtf8 (text: string, maxBytes: number): string[] {
   return parts
 }
 
-export async function streamLines (service: RoomService, room: Room, source: AsyncIterable<string>, options: StreamOptions): Promise<{ lines: number, envelopes: number }> {
+export async function streamLines (service: RoomService, room: Room, source: AsyncIterable<string>, options: StreamOptions): Promise<{ lines: number, envelopes: number, lastId?: string }> {
   let batch: string[] = []
   let bytes = 0
   let timer: NodeJS.Timeout | undefined
@@ -56,6 +56,7 @@ export async function streamLines (service: RoomService, room: Room, source: Asy
   let failure: unknown
   let lines = 0
   let envelopes = 0
+  let lastId: string | undefined
 
   const publish = async (b: string[]): Promise<void> => {
     // A reader that is slower than us (or frozen) makes us wait here; after the timeout we go on
@@ -73,6 +74,7 @@ export async function streamLines (service: RoomService, room: Room, source: Asy
       recipients = await service.republish(room, sent.envelope)
     }
     envelopes++
+    lastId = sent.id
   }
   const flush = (): Promise<void> => {
     if (timer !== undefined) { clearTimeout(timer); timer = undefined }
@@ -105,5 +107,5 @@ export async function streamLines (service: RoomService, room: Room, source: Asy
   }
   await flush()
   if (failure !== undefined) throw failure
-  return { lines, envelopes }
+  return { lines, envelopes, ...(lastId !== undefined ? { lastId } : {}) }
 }

@@ -11,6 +11,7 @@ import type { MessageInput } from '../wire/payload.js'
 import { JOIN_PROTOCOL, KEYS_PROTOCOL } from '../wire/handshake.js'
 import { type ValidationResult, sealEnvelope, validateEnvelope } from './envelope.js'
 import { KeyDistribution } from './distribution.js'
+import { HANDOFF_PROTOCOL, HandoffTracker, askHandoff } from './handoff.js'
 import { runJoin, serveJoin } from './exchange.js'
 import { hex, multiaddrBytes, multiaddrText, peerIdBytes, peerIdText, roomIdText } from './ids.js'
 import type { Identity } from './identity.js'
@@ -57,16 +58,17 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
 const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER'])
 
 /**
- * The rows one message becomes: itself, or for a batch envelope (`lines`, from a stdin stream)
- * one row per line, in order, with ids H(message id ‖ u32be(i)); the envelope is kept once, on
- * the first row (for sync to other members), the others hold an empty one.
+ * What one stored message shows as: itself, or for a batch envelope (`lines`, from a stdin
+ * stream) one message per line, in order, with ids H(message id ‖ u32be(i)). The batch stays
+ * one row in the store (one insert, not one per line).
  */
-export function messageRows (m: StoredMessage, lines: string[]): StoredMessage[] {
-  if (lines.length === 0) return [m]
+export function expandLines (m: StoredMessage): StoredMessage[] {
+  const lines = m.lines
+  if (lines === undefined || lines.length === 0) return [m]
   return lines.map((text, i) => {
     const n = Buffer.alloc(4)
     n.writeUInt32BE(i)
-    return { ...m, id: sha256(Buffer.concat([m.id, n])), text, envelope: i === 0 ? m.envelope : new Uint8Array(0) }
+    return { ...m, id: sha256(Buffer.concat([m.id, n])), text, lines: undefined }
   })
 }
 
@@ -81,6 +83,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #timeoutMs: number
   readonly #rooms = new Map<string, Room>() // by room id hex
   readonly #keys: KeyDistribution
+  readonly #handoff = new HandoffTracker()
   #started = false
 
   constructor (components: RoomServiceComponents, options: RoomServiceOptions = {}) {
@@ -165,7 +168,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   }
 
   history (room: Room, options: { limit: number, sinceMs?: number }): ShownMessage[] {
-    return this.#history.last(room.roomId, options.limit, options.sinceMs).map(m => this.#show(room, m))
+    // LIMIT counts stored rows; a batch row holds many lines, so cut the expansion to LIMIT too.
+    const shown = this.#history.last(room.roomId, options.limit, options.sinceMs).flatMap(m => expandLines(m)).map(m => this.#show(room, m))
+    return shown.slice(Math.max(0, shown.length - options.limit))
   }
 
   // ------------------------------------------------------------------ network
@@ -180,6 +185,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     const net = this.#net()
     await net.handle(JOIN_PROTOCOL, async (stream, remotePeer) => { await this.#serveJoin(stream, remotePeer) })
     await net.handle(KEYS_PROTOCOL, async (stream, remotePeer) => { await this.#keys.serve(stream, remotePeer) })
+    await net.handle(HANDOFF_PROTOCOL, async (stream) => { await this.#handoff.serve(stream) }, { maxFrameBytes: 64 })
     net.on('peer:connect', peer => { for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer) })
     this.#started = true
     for (const room of this.#rooms.values()) this.#subscribe(room)
@@ -199,6 +205,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       this.#keys.fetchKeysOf(room, result.header.sender)
     }
     if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined || result.id === undefined) return result
+    this.#handoff.accepted(result.id)
     const h = result.header
     const chain = room.validationContext(this.#tables, 0).inboundChain(h.sender, h.epoch)!
     const statements: SqlStatement[] = [room.inboundStatement(this.#tables, chain)]
@@ -213,16 +220,16 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       return result
     }
     const m = result.payload.message
-    const rows = messageRows({
+    const stored: StoredMessage = {
       id: result.id, roomId: room.roomId, ts: h.tsMs, sender: h.sender, epoch: h.epoch, chainIndex: h.index,
       text: m.text, title: m.title === '' ? undefined : m.title, priority: m.priority === 0 ? undefined : m.priority, tags: m.tags,
-      envelope: data, receivedAt: this.#now()
-    }, m.lines)
-    statements.push(...rows.map(r => this.#history.appendStatement(r)))
+      envelope: data, receivedAt: this.#now(), lines: m.lines.length > 0 ? m.lines : undefined
+    }
+    statements.push(this.#history.appendStatement(stored))
     room.lastMessageAt = this.#now()
     // Accept now, so gossipsub forwards without waiting for our disk; the message is shown once
     // its row and the advanced chain are durable (one batched write per event-loop turn).
-    this.#queue(statements, rows.map(r => this.#show(room, r)))
+    this.#queue(statements, expandLines(stored).map(r => this.#show(room, r)))
     return result
   }
 
@@ -274,12 +281,13 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     this.#reserve(room, chain)
     const tsMs = this.#now()
     const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs, payload: { message } })
-    const rows = messageRows({
+    const stored: StoredMessage = {
       id: sealed.id, roomId: room.roomId, ts: tsMs, sender: this.identity.memberPublicKey, epoch: chain.epoch, chainIndex: sealed.index,
-      text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs
-    }, message.lines ?? [])
-    this.#queue(rows.map(r => this.#history.appendStatement(r)))
-    for (const r of rows) this.emit('sent', this.#show(room, r))
+      text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs,
+      lines: message.lines
+    }
+    this.#queue([this.#history.appendStatement(stored)])
+    if (this.listenerCount('sent') > 0) for (const r of expandLines(stored)) this.emit('sent', this.#show(room, r))
     const out = await this.#net().publish(room.topic, sealed.bytes)
     return { id: hex(sealed.id), recipients: out.recipients, envelope: sealed.bytes }
   }
@@ -300,6 +308,24 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
    */
   async waitForDrain (room: Room, maxBytes: number, timeoutMs: number): Promise<boolean> {
     return await this.#net().waitForOutboundDrain(room.topic, maxBytes, timeoutMs)
+  }
+
+  /**
+   * Resolves once every gossip neighbour we publish ROOM's messages to has accepted the envelope
+   * with message id ID (so stopping now cuts nothing off), or false after TIMEOUTMS.
+   */
+  async handedOff (room: Room, id: string, timeoutMs: number): Promise<boolean> {
+    const net = this.#net()
+    const idBytes = Buffer.from(id, 'hex')
+    const answers = await Promise.all(net.writableSubscribers(room.topic).map(async peer => {
+      try {
+        const stream = await net.openStream(peer, HANDOFF_PROTOCOL, { signal: AbortSignal.timeout(timeoutMs), maxFrameBytes: 64 })
+        return await askHandoff(stream, idBytes)
+      } catch {
+        return false
+      }
+    }))
+    return answers.every(a => a)
   }
 
   /** Publishes an envelope again (one that reached nobody the first time); same bytes, same id. */

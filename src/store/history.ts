@@ -18,12 +18,14 @@ export interface StoredMessage {
   envelope: Uint8Array
   /** Local arrival time, ms since epoch. */
   receivedAt: number
+  /** A batch envelope's lines (stdin streams): one row for the whole batch, shown as one message per line. */
+  lines?: string[]
 }
 
 export const MESSAGE_ID_BYTES = 32
 
-const COLUMNS = 'id, room_id, ts, sender, epoch, chain_index, text, title, priority, tags, envelope, received_at'
-const SQL_INSERT = `INSERT OR IGNORE INTO messages (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const COLUMNS = 'id, room_id, ts, sender, epoch, chain_index, text, title, priority, tags, envelope, received_at, lines'
+const SQL_INSERT = `INSERT OR IGNORE INTO messages (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const SQL_LAST = `SELECT ${COLUMNS} FROM messages WHERE room_id = ? ORDER BY ts DESC, rowid DESC LIMIT ?`
 const SQL_LAST_SINCE = `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND ts >= ? ORDER BY ts DESC, rowid DESC LIMIT ?`
 const SQL_COUNT = 'SELECT count(*) AS n FROM messages'
@@ -43,6 +45,7 @@ interface MessageRow {
   tags: string | null
   envelope: Uint8Array
   received_at: number
+  lines: string | null
 }
 
 function checkBytes (name: string, value: unknown, length?: number): void {
@@ -61,7 +64,8 @@ function toParams (m: StoredMessage): SqlValue[] {
   if (!Number.isSafeInteger(m.receivedAt)) throw new TypeError(`"receivedAt" expected integer ms since epoch, got ${m.receivedAt}`)
   return [
     m.id, m.roomId, m.ts, m.sender, m.epoch ?? null, m.chainIndex ?? null, m.text ?? null, m.title ?? null,
-    m.priority ?? null, m.tags === undefined || m.tags.length === 0 ? null : JSON.stringify(m.tags), m.envelope, m.receivedAt
+    m.priority ?? null, m.tags === undefined || m.tags.length === 0 ? null : JSON.stringify(m.tags), m.envelope, m.receivedAt,
+    m.lines === undefined || m.lines.length === 0 ? null : JSON.stringify(m.lines)
   ]
 }
 
@@ -73,6 +77,7 @@ function fromRow (r: MessageRow): StoredMessage {
   if (r.title !== null) m.title = r.title
   if (r.priority !== null) m.priority = r.priority
   m.tags = r.tags === null ? [] : JSON.parse(r.tags) as string[]
+  if (r.lines !== null) m.lines = JSON.parse(r.lines) as string[]
   return m
 }
 

@@ -27,6 +27,8 @@ export const SQL_CREATE_MESSAGES = `CREATE TABLE messages (
 )`
 export const SQL_CREATE_MESSAGES_ROOM_TS = 'CREATE INDEX messages_room_ts ON messages (room_id, ts)'
 export const SQL_CREATE_META = 'CREATE TABLE meta (key TEXT PRIMARY KEY, value)'
+/** A batch envelope (lines streamed from stdin) is one row; its lines as a JSON array. */
+export const SQL_ADD_MESSAGE_LINES = 'ALTER TABLE messages ADD COLUMN lines TEXT'
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -36,7 +38,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 2,
-    name: 'rooms, membership logs, sender chains',
-    sql: [SQL_CREATE_ROOMS, SQL_CREATE_ROOM_LOG, SQL_CREATE_CHAINS].join(';\n')
+    name: 'rooms, membership logs, sender chains, batch lines',
+    sql: [SQL_CREATE_ROOMS, SQL_CREATE_ROOM_LOG, SQL_CREATE_CHAINS, SQL_ADD_MESSAGE_LINES].join(';\n')
   }
 ]

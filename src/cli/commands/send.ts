@@ -51,7 +51,7 @@ export const sendCommand = defineCommand({
     }
     const { withSession } = await import('../node.js')
     await withSession(ctx, { network: true }, async ({ service }) => {
-      let envelopes = 1
+      let lastId: string | undefined
       const room = service.room(args.room)
       await service.start()
       if (!await service.waitForReaders(room, timeoutMs)) {
@@ -62,6 +62,7 @@ export const sendCommand = defineCommand({
       if (hasText || whole !== undefined) {
         const r = await service.send(room, { text: whole ?? args.text!.join(' '), ...meta })
         if (r.recipients === 0 && await service.republish(room, r.envelope) === 0) throw new NobodyReachableError(`the message to '${room.name}' reached nobody`)
+        lastId = r.id
         ctx.out.debug(`sent ${r.id}`)
       } else {
         const { streamLines } = await import('../../room/line-stream.js')
@@ -72,15 +73,14 @@ export const sendCommand = defineCommand({
           onSplit: (bytes, parts) => ctx.out.warn(`a line of ${bytes} bytes is longer than one message: sent as ${parts} lines`),
           onSlowReader: () => ctx.out.debug(`a reader of '${room.name}' is backed up for ${args.timeout}: going on without waiting for it`)
         })
-        envelopes = sent.envelopes
+        lastId = sent.lastId
         ctx.out.debug(`sent ${sent.lines} line(s) in ${sent.envelopes} envelope(s)`)
       }
-      // Wait for the message(s) to leave: gossipsub queues on its streams and would drop what is
-      // still queued when we stop. Then linger a little (more after a long stream) so a reader
-      // that is still working through what it received is not cut off mid-way; delivery
-      // receipts (`--wait`, to come) will replace this guess with a confirmation.
+      // Wait for the message(s) to leave: gossipsub queues on its streams and drops what is still
+      // queued when we stop; then until each neighbour we published to has accepted the last
+      // envelope (the hand-off), so closing does not cut off what it had not read yet.
       if (!await service.waitForDrain(room, 0, timeoutMs)) ctx.out.warn(`a reader of '${room.name}' did not take everything within ${args.timeout}`)
-      await new Promise(resolve => setTimeout(resolve, Math.min(2000, 50 + envelopes * 5)))
+      if (lastId !== undefined && !await service.handedOff(room, lastId, timeoutMs)) ctx.out.debug('a neighbour did not confirm the hand-off in time')
     })
   }
 })

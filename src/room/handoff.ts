@@ -1,0 +1,60 @@
+// Hand-off confirmation between gossip neighbours ("/conclave/handoff/1.0.0"): before a one-shot
+// sender exits it asks each neighbour it published to whether that neighbour has accepted the
+// envelope with a given message id. Gossipsub streams deliver in order, so an accepted last
+// envelope means everything before it arrived too; the neighbour then forwards on its own, and
+// the sender may close without cutting off what the neighbour had not read yet.
+// Request: the 32-byte message id. Answer: one byte, 1 = accepted, 0 = not (within the wait).
+import type { FramedStream } from '../transport/index.js'
+import { hex } from './ids.js'
+
+export const HANDOFF_PROTOCOL = '/conclave/handoff/1.0.0'
+const ID_BYTES = 32
+/** How long a neighbour waits for an envelope it has not accepted yet before answering 0. */
+const SERVE_WAIT_MS = 10_000
+/** Ids remembered as accepted (enough for the last envelopes of any sender). */
+const REMEMBERED = 4096
+
+export class HandoffTracker {
+  readonly #accepted = new Set<string>()
+  readonly #waiters = new Map<string, Array<() => void>>()
+
+  /** Record an accepted envelope (the validator calls this). */
+  accepted (id: Uint8Array): void {
+    const key = hex(id)
+    this.#accepted.add(key)
+    if (this.#accepted.size > REMEMBERED) this.#accepted.delete(this.#accepted.values().next().value!)
+    for (const wake of this.#waiters.get(key) ?? []) wake()
+    this.#waiters.delete(key)
+  }
+
+  async #wait (key: string, timeoutMs: number): Promise<boolean> {
+    if (this.#accepted.has(key)) return true
+    return await new Promise<boolean>(resolve => {
+      const timer = setTimeout(() => resolve(this.#accepted.has(key)), timeoutMs)
+      const list = this.#waiters.get(key) ?? []
+      list.push(() => { clearTimeout(timer); resolve(true) })
+      this.#waiters.set(key, list)
+    })
+  }
+
+  /** Answers one question on an inbound stream. */
+  async serve (stream: FramedStream): Promise<void> {
+    const id = await stream.read(ID_BYTES)
+    if (id === undefined || id.length !== ID_BYTES) { stream.abort(new Error('malformed hand-off request')); return }
+    const ok = await this.#wait(hex(id), SERVE_WAIT_MS)
+    await stream.write(Uint8Array.of(ok ? 1 : 0))
+    await stream.close()
+  }
+}
+
+/** Asks one neighbour over STREAM whether it accepted ID; false on any failure. */
+export async function askHandoff (stream: FramedStream, id: Uint8Array): Promise<boolean> {
+  try {
+    await stream.write(id)
+    const answer = await stream.read(1)
+    await stream.close()
+    return answer?.[0] === 1
+  } catch {
+    return false
+  }
+}
