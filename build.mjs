@@ -55,6 +55,24 @@ const lazyStringWidth = {
   }
 }
 
+/**
+ * yargs renders the whole help text of a command every time that command runs
+ * (usage.cacheHelpMessage, ~40 ms) so it could print it if an async handler fails. We print our
+ * own error instead and never show that text, so skip the rendering; help() still renders on
+ * demand.
+ */
+const noHelpCache = {
+  name: 'no-yargs-help-cache',
+  setup (b) {
+    b.onLoad({ filter: /[/\\]yargs[/\\]build[/\\]lib[/\\]usage\.js$/ }, async args => {
+      const source = readFileSync(args.path, 'utf8')
+      const eager = 'cachedHelpMessage = this.help();'
+      if (!source.includes(eager)) throw new Error(`no-yargs-help-cache: pattern not found in ${args.path}`)
+      return { contents: source.replace(eager, 'cachedHelpMessage = undefined;'), loader: 'js' }
+    })
+  }
+}
+
 function step (label, fn) {
   const t = performance.now()
   const out = fn()
@@ -79,7 +97,7 @@ await build({
   },
   banner: { js: 'var __conclave_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
   loader: { '.wasm': 'binary' },
-  plugins: [embedSqlWasm, lazyStringWidth],
+  plugins: [embedSqlWasm, lazyStringWidth, noHelpCache],
   legalComments: 'none',
   minifySyntax: true,
   minifyWhitespace: !process.env.NOMIN,

@@ -2,6 +2,7 @@
 // (no second node, no store-lock conflict) and fall back to their own node when none answers.
 import { request, type IncomingMessage } from 'node:http'
 import { existsSync } from 'node:fs'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { createInterface } from 'node:readline'
@@ -84,14 +85,16 @@ export class DaemonClient {
 export async function daemonClient (ctx: CommandContext): Promise<DaemonClient | undefined> {
   const socketPath = join(ctx.globals.home, SOCKET_FILE)
   if (!existsSync(socketPath)) return undefined
-  const client = new DaemonClient(socketPath)
-  try {
-    await client.status()
-    ctx.out.debug(`using the daemon at ${socketPath}`)
-    return client
-  } catch (err) {
-    if (err instanceof ConclaveError) throw err
-    ctx.out.debug(`no daemon answers at ${socketPath} (${(err as NodeJS.ErrnoException).code ?? 'error'}): running a node of our own`)
+  // A connect is enough to know a daemon listens (a stale socket file refuses); cheaper than a request.
+  const error = await new Promise<NodeJS.ErrnoException | undefined>(resolve => {
+    const socket = connect(socketPath)
+    socket.once('connect', () => { socket.destroy(); resolve(undefined) })
+    socket.once('error', err => resolve(err))
+  })
+  if (error !== undefined) {
+    ctx.out.debug(`no daemon answers at ${socketPath} (${error.code ?? 'error'}): running a node of our own`)
     return undefined
   }
+  ctx.out.debug(`using the daemon at ${socketPath}`)
+  return new DaemonClient(socketPath)
 }

@@ -38,7 +38,12 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 2,
-    name: 'rooms, membership logs, sender chains, batch lines',
-    sql: [SQL_CREATE_ROOMS, SQL_CREATE_ROOM_LOG, SQL_CREATE_CHAINS, SQL_ADD_MESSAGE_LINES].join(';\n')
+    name: 'rooms, membership logs, sender chains',
+    sql: [SQL_CREATE_ROOMS, SQL_CREATE_ROOM_LOG, SQL_CREATE_CHAINS].join(';\n')
+  },
+  {
+    version: 3,
+    name: 'batch envelopes as one row',
+    sql: SQL_ADD_MESSAGE_LINES
   }
 ]
