@@ -3,22 +3,14 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { after, it } from 'node:test'
-import { BINARY, runBinary, tempDir } from '../helpers/cli.js'
-import { Proc, freePort } from '../helpers/proc.js'
+import { BINARY, runBinary } from '../helpers/cli.js'
+import { Proc, aliceAndBob } from '../helpers/proc.js'
 
 const hasScript = spawnSync('script', ['--version']).status === 0
 
 it('interactive chat shows incoming messages above an intact prompt', { timeout: 90_000, skip: hasScript ? false : 'util-linux `script` is not installed' }, async () => {
-  const { dir, cleanup } = tempDir('conclave-tty-')
-  const procs: Proc[] = []
-  after(async () => { await Promise.all(procs.map(async p => await p.stop())); cleanup() })
-  const home = { a: `${dir}/a`, b: `${dir}/b` }
-  await runBinary(['init', '--name', 'alice', '--home', home.a])
-  await runBinary(['init', '--name', 'bob', '--home', home.b])
-  const port = await freePort()
-  const peerA = JSON.parse((await runBinary(['id', '--json', '--home', home.a])).stdout).peerId
-  await runBinary(['create', 'ops', '--home', home.a])
-  const ticket = (await runBinary(['invite', 'ops', '--home', home.a, '--listen', `/ip4/127.0.0.1/tcp/${port}`])).stdout.trim()
+  const { home, port, peerA, ticket, procs, cleanup } = await aliceAndBob('conclave-tty-')
+  after(cleanup)
 
   // alice on a terminal
   const cmd = `${BINARY} chat ops --home ${home.a} --no-mdns --listen /ip4/127.0.0.1/tcp/${port}`

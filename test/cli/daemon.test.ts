@@ -7,7 +7,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { after, it } from 'node:test'
 import { runBinary, tempDir } from '../helpers/cli.js'
-import { Proc, freePort } from '../helpers/proc.js'
+import { Proc, aliceAndBob, freePort } from '../helpers/proc.js'
 
 interface Shown { text: string, title?: string, priority: number, tags: string[], fromName: string }
 
@@ -23,16 +23,8 @@ function http (socketPath: string, method: string, path: string, headers: Record
 }
 
 it('the daemon serves the local API and the commands use it', { timeout: 120_000 }, async () => {
-  const { dir, cleanup } = tempDir('conclave-daemon-')
-  const procs: Proc[] = []
-  after(async () => { await Promise.all(procs.map(async p => await p.stop())); cleanup() })
-  const home = { a: `${dir}/a`, b: `${dir}/b` }
-  await runBinary(['init', '--name', 'alice', '--home', home.a])
-  await runBinary(['init', '--name', 'bob', '--home', home.b])
-  const port = await freePort()
-  const peerA = JSON.parse((await runBinary(['id', '--json', '--home', home.a])).stdout).peerId
-  await runBinary(['create', 'ops', '--home', home.a])
-  const ticket = (await runBinary(['invite', 'ops', '--home', home.a, '--listen', `/ip4/127.0.0.1/tcp/${port}`])).stdout.trim()
+  const { dir, home, port, peerA, ticket, procs, cleanup } = await aliceAndBob('conclave-daemon-')
+  after(cleanup)
 
   const httpPort = await freePort()
   const daemon = new Proc(['daemon', '-v', '--http', `127.0.0.1:${httpPort}`, '--home', home.a, '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${port}`])

@@ -5,21 +5,13 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, it } from 'node:test'
-import { runBinary, tempDir } from '../helpers/cli.js'
-import { Proc, freePort } from '../helpers/proc.js'
+import { runBinary } from '../helpers/cli.js'
+import { Proc, aliceAndBob } from '../helpers/proc.js'
 
 it('listen --exec runs a command per message with metadata in the environment', { timeout: 90_000 }, async () => {
-  const { dir, cleanup } = tempDir('conclave-exec-')
-  const procs: Proc[] = []
-  after(async () => { await Promise.all(procs.map(async p => await p.stop())); cleanup() })
-  const home = { a: `${dir}/a`, b: `${dir}/b` }
+  const { dir, home, port, peerA, ticket, procs, cleanup } = await aliceAndBob('conclave-exec-')
+  after(cleanup)
   const out = join(dir, 'out')
-  await runBinary(['init', '--name', 'alice', '--home', home.a])
-  await runBinary(['init', '--name', 'bob', '--home', home.b])
-  const port = await freePort()
-  const peerA = JSON.parse((await runBinary(['id', '--json', '--home', home.a])).stdout).peerId
-  await runBinary(['create', 'ops', '--home', home.a])
-  const ticket = (await runBinary(['invite', 'ops', '--home', home.a, '--listen', `/ip4/127.0.0.1/tcp/${port}`])).stdout.trim()
   const bobId = JSON.parse((await runBinary(['id', '--json', '--home', home.b])).stdout).memberId
 
   const script = 'mkdir -p "$OUT"; if [ "$CONCLAVE_TITLE" = fail ]; then exit 3; fi; cat > "$OUT/$CONCLAVE_ID.txt"; env | grep "^CONCLAVE_" | sort > "$OUT/$CONCLAVE_ID.env"'

@@ -2,20 +2,12 @@
 // can really write to and for its message to leave); nobody reachable → exit 3 with a hint.
 import assert from 'node:assert/strict'
 import { after, it } from 'node:test'
-import { runBinary, tempDir } from '../helpers/cli.js'
-import { Proc, freePort } from '../helpers/proc.js'
+import { runBinary } from '../helpers/cli.js'
+import { Proc, aliceAndBob } from '../helpers/proc.js'
 
 it('20 one-shot sends in a row are 20 deliveries; nobody online is exit 3', { timeout: 150_000 }, async () => {
-  const { dir, cleanup } = tempDir('conclave-oneshot-')
-  const procs: Proc[] = []
-  after(async () => { await Promise.all(procs.map(async p => await p.stop())); cleanup() })
-  const home = { a: `${dir}/a`, b: `${dir}/b` }
-  await runBinary(['init', '--name', 'alice', '--home', home.a])
-  await runBinary(['init', '--name', 'bob', '--home', home.b])
-  const port = await freePort()
-  const peerA = JSON.parse((await runBinary(['id', '--json', '--home', home.a])).stdout).peerId
-  await runBinary(['create', 'ops', '--home', home.a])
-  const ticket = (await runBinary(['invite', 'ops', '--home', home.a, '--listen', `/ip4/127.0.0.1/tcp/${port}`])).stdout.trim()
+  const { home, port, peerA, ticket, procs, cleanup } = await aliceAndBob('conclave-oneshot-')
+  after(cleanup)
   const listen = new Proc(['listen', 'ops', '--json', '--count', '20', '--home', home.a, '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${port}`])
   procs.push(listen)
   await listen.waitForStderr(/listening to ops/)

@@ -2,20 +2,12 @@
 // without peers, 0 with one.
 import assert from 'node:assert/strict'
 import { after, it } from 'node:test'
-import { runBinary, tempDir } from '../helpers/cli.js'
-import { Proc, freePort } from '../helpers/proc.js'
+import { runBinary } from '../helpers/cli.js'
+import { Proc, aliceAndBob } from '../helpers/proc.js'
 
 it('status reports peers and rooms, and exits 1 when nobody is connected', { timeout: 90_000 }, async () => {
-  const { dir, cleanup } = tempDir('conclave-status-')
-  const procs: Proc[] = []
-  after(async () => { await Promise.all(procs.map(async p => await p.stop())); cleanup() })
-  const home = { a: `${dir}/a`, b: `${dir}/b` }
-  await runBinary(['init', '--name', 'alice', '--home', home.a])
-  await runBinary(['init', '--name', 'bob', '--home', home.b])
-  const port = await freePort()
-  const peerA = JSON.parse((await runBinary(['id', '--json', '--home', home.a])).stdout).peerId
-  await runBinary(['create', 'ops', '--home', home.a])
-  const ticket = (await runBinary(['invite', 'ops', '--home', home.a, '--listen', `/ip4/127.0.0.1/tcp/${port}`])).stdout.trim()
+  const { home, port, peerA, ticket, procs, cleanup } = await aliceAndBob('conclave-status-')
+  after(cleanup)
 
   const alone = await runBinary(['status', '--json', '--wait', '300ms', '--home', home.a, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0'])
   assert.equal(alone.code, 1, alone.stderr)

@@ -74,3 +74,30 @@ export async function freePort (): Promise<number> {
     })
   })
 }
+
+/**
+ * Two identities (alice, bob) in a temp dir; alice owns room 'ops' and issued one invite
+ * ticket that points at 127.0.0.1:port, where her long-running process will listen. Processes
+ * pushed to `procs` are stopped, and the dir removed, by `cleanup()`.
+ */
+export async function aliceAndBob (prefix: string): Promise<{
+  dir: string
+  home: { a: string, b: string }
+  port: number
+  peerA: string
+  ticket: string
+  procs: Proc[]
+  cleanup: () => Promise<void>
+}> {
+  const { runBinary, tempDir } = await import('./cli.js')
+  const { dir, cleanup } = tempDir(prefix)
+  const procs: Proc[] = []
+  const home = { a: `${dir}/a`, b: `${dir}/b` }
+  await runBinary(['init', '--name', 'alice', '--home', home.a])
+  await runBinary(['init', '--name', 'bob', '--home', home.b])
+  const port = await freePort()
+  const peerA = JSON.parse((await runBinary(['id', '--json', '--home', home.a])).stdout).peerId as string
+  await runBinary(['create', 'ops', '--home', home.a])
+  const ticket = (await runBinary(['invite', 'ops', '--home', home.a, '--listen', `/ip4/127.0.0.1/tcp/${port}`])).stdout.trim()
+  return { dir, home, port, peerA, ticket, procs, cleanup: async () => { await Promise.all(procs.map(async p => await p.stop())); cleanup() } }
+}
