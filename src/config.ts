@@ -11,6 +11,9 @@ export const HOME_FILES = {
   store: 'conclave.db'
 } as const
 
+/** The daemon's control socket, in the home directory. */
+export const SOCKET_FILE = 'conclave.sock'
+
 /** Identity file limits: the file is tiny; anything bigger is not ours. */
 export const IDENTITY_FILE_MAX_BYTES = 64 * 1024
 export const DISPLAY_NAME_MAX_LENGTH = 64

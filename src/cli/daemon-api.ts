@@ -13,7 +13,7 @@ import type { RoomService, ShownMessage } from '../room/service.js'
 import type { Transport } from '../transport/index.js'
 import { parseDuration, parsePriority } from './format.js'
 
-export const SOCKET_FILE = 'conclave.sock'
+export { SOCKET_FILE } from '../config.js'
 const READERS_TIMEOUT_MS = 10_000
 const MAX_BODY_BYTES = 60_000
 

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline'
 import { ConclaveError, NobodyReachableError, UsageError } from '../errors.js'
 import type { ShownMessage } from '../room/service.js'
 import type { CommandContext } from './command.js'
-import { SOCKET_FILE } from './daemon-api.js'
+import { SOCKET_FILE } from '../config.js'
 import type { StatusInfo } from './status-info.js'
 
 export interface PublishMeta { title?: string, priority?: number, tags?: string[] }

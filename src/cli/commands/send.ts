@@ -24,10 +24,10 @@ export const sendCommand = defineCommand({
     const meta = { title: args.title, priority, tags: args.tag }
     const hasText = args.text !== undefined && args.text.length > 0
     if (hasText && args.whole) throw new UsageError('--whole reads stdin: give either TEXT or --whole')
-    const { TEXT_MAX_BYTES } = await import('../../wire/payload.js')
     // --whole: read stdin before starting a node (a too-large input fails fast, exit 2).
     let whole: string | undefined
     if (args.whole) {
+      const { TEXT_MAX_BYTES } = await import('../../wire/payload.js')
       const chunks: Buffer[] = []
       let size = 0
       for await (const chunk of ctx.io.stdin) {
