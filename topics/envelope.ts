@@ -512,6 +512,11 @@ export namespace Payload {
     value: string
   }
 
+  export interface PayloadMessageWantReceiptsFieldEvent {
+    field: '$.message.wantReceipts'
+    value: boolean
+  }
+
   export interface PayloadLogEntryFieldEvent {
     field: '$.logEntry'
     value: Uint8Array<ArrayBuffer>
@@ -531,7 +536,7 @@ export namespace Payload {
     return decodeMessage(buf, Payload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadMessageTextFieldEvent | PayloadMessageTitleFieldEvent | PayloadMessagePriorityFieldEvent | PayloadMessageTagsFieldEvent | PayloadMessageLinesFieldEvent | PayloadLogEntryFieldEvent | PayloadPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadMessageTextFieldEvent | PayloadMessageTitleFieldEvent | PayloadMessagePriorityFieldEvent | PayloadMessageTagsFieldEvent | PayloadMessageLinesFieldEvent | PayloadMessageWantReceiptsFieldEvent | PayloadLogEntryFieldEvent | PayloadPaddingFieldEvent> {
     return streamMessage(buf, Payload.codec(), opts)
   }
 }
@@ -542,6 +547,7 @@ export interface Message {
   priority: number
   tags: string[]
   lines: string[]
+  wantReceipts: boolean
 }
 
 export namespace Message {
@@ -583,6 +589,11 @@ export namespace Message {
           }
         }
 
+        if ((obj.wantReceipts != null && obj.wantReceipts !== false)) {
+          w.uint32(48)
+          w.bool(obj.wantReceipts)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -592,7 +603,8 @@ export namespace Message {
           title: '',
           priority: 0,
           tags: [],
-          lines: []
+          lines: [],
+          wantReceipts: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -627,6 +639,10 @@ export namespace Message {
               }
 
               obj.lines.push(reader.string())
+              break
+            }
+            case 6: {
+              obj.wantReceipts = reader.bool()
               break
             }
             default: {
@@ -700,6 +716,13 @@ export namespace Message {
 
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.wantReceipts`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -739,6 +762,11 @@ export namespace Message {
     value: string
   }
 
+  export interface MessageWantReceiptsFieldEvent {
+    field: '$.wantReceipts'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Message>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Message.codec())
   }
@@ -747,8 +775,166 @@ export namespace Message {
     return decodeMessage(buf, Message.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Message>): Generator<MessageTextFieldEvent | MessageTitleFieldEvent | MessagePriorityFieldEvent | MessageTagsFieldEvent | MessageLinesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Message>): Generator<MessageTextFieldEvent | MessageTitleFieldEvent | MessagePriorityFieldEvent | MessageTagsFieldEvent | MessageLinesFieldEvent | MessageWantReceiptsFieldEvent> {
     return streamMessage(buf, Message.codec(), opts)
+  }
+}
+
+export interface Receipt {
+  roomId: Uint8Array<ArrayBuffer>
+  messageId: Uint8Array<ArrayBuffer>
+  member: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace Receipt {
+  let _codec: Codec<Receipt>
+
+  export const codec = (): Codec<Receipt> => {
+    if (_codec == null) {
+      _codec = message<Receipt>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.roomId != null && obj.roomId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.roomId)
+        }
+
+        if ((obj.messageId != null && obj.messageId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.messageId)
+        }
+
+        if ((obj.member != null && obj.member.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.member)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          roomId: uint8ArrayAlloc(0),
+          messageId: uint8ArrayAlloc(0),
+          member: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.roomId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.messageId = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.member = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.roomId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.messageId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReceiptRoomIdFieldEvent {
+    field: '$.roomId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReceiptMessageIdFieldEvent {
+    field: '$.messageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReceiptMemberFieldEvent {
+    field: '$.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReceiptSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Receipt>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Receipt.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Receipt>): Receipt {
+    return decodeMessage(buf, Receipt.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Receipt>): Generator<ReceiptRoomIdFieldEvent | ReceiptMessageIdFieldEvent | ReceiptMemberFieldEvent | ReceiptSignatureFieldEvent> {
+    return streamMessage(buf, Receipt.codec(), opts)
   }
 }
 

@@ -144,11 +144,16 @@ export class DaemonApi {
       chunks.push(chunk as Buffer)
     }
     const text = Buffer.concat(chunks).toString('utf8').replace(/\n$/, '')
-    const r = await service.send(room, { text, title, priority, tags })
+    const waitHeader = header(req, 'wait', 'x-wait')
+    const wait = waitHeader === undefined ? undefined : Number(waitHeader)
+    if (wait !== undefined && (!Number.isSafeInteger(wait) || wait < 1)) throw new UsageError('the Wait header must be a whole number of at least 1')
+    const r = await service.send(room, { text, title, priority, tags, wantReceipts: wait !== undefined })
     let recipients = r.recipients
     if (recipients === 0 && await service.waitForReaders(room, READERS_TIMEOUT_MS)) recipients = await service.republish(room, r.envelope)
     if (recipients === 0) throw new ConclaveError(`the message to '${room.name}' reached nobody`, { hint: 'another member must be online and reachable' })
-    sendJson(res, 200, { room: room.name, roomId: room.id, id: r.id, recipients })
+    // Wait: N — answer once N members signed a receipt (the count is in the answer either way).
+    const receipts = wait === undefined ? undefined : await service.receipts(r.id, wait, READERS_TIMEOUT_MS)
+    sendJson(res, 200, { room: room.name, roomId: room.id, id: r.id, recipients, ...(receipts !== undefined ? { receipts } : {}) })
   }
 
   #subscribe (roomRef: string, url: URL, req: IncomingMessage, res: ServerResponse): void {

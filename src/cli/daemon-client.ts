@@ -62,8 +62,10 @@ export class DaemonClient {
     return await this.#json<StatusInfo>(await this.#request('GET', '/status'))
   }
 
-  async publish (room: string, text: string, meta: PublishMeta): Promise<{ id: string, recipients: number }> {
-    return await this.#json(await this.#request('POST', `/${encodeURIComponent(room)}`, metaHeaders(meta), text))
+  async publish (room: string, text: string, meta: PublishMeta, wait?: number): Promise<{ id: string, recipients: number, receipts?: number }> {
+    const headers = metaHeaders(meta)
+    if (wait !== undefined) headers.wait = String(wait)
+    return await this.#json(await this.#request('POST', `/${encodeURIComponent(room)}`, headers, text))
   }
 
   async publishLines (room: string, lines: Readable, meta: PublishMeta): Promise<{ lines: number, envelopes: number }> {

@@ -12,6 +12,8 @@ import { JOIN_PROTOCOL, KEYS_PROTOCOL } from '../wire/handshake.js'
 import { type ValidationResult, sealEnvelope, validateEnvelope } from './envelope.js'
 import { KeyDistribution } from './distribution.js'
 import { HANDOFF_PROTOCOL, HandoffTracker, askHandoff } from './handoff.js'
+import { Receipts } from './receipts.js'
+import { RECEIPT_PROTOCOL } from '../wire/envelope.js'
 import { runJoin, serveJoin } from './exchange.js'
 import { hex, multiaddrBytes, multiaddrText, peerIdBytes, peerIdText, roomIdText } from './ids.js'
 import type { Identity } from './identity.js'
@@ -84,6 +86,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #rooms = new Map<string, Room>() // by room id hex
   readonly #keys: KeyDistribution
   readonly #handoff = new HandoffTracker()
+  readonly #receipts: Receipts
   #started = false
 
   constructor (components: RoomServiceComponents, options: RoomServiceOptions = {}) {
@@ -104,6 +107,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       log: this.#log,
       exchanged: (room, peer) => { this.emit('keys-exchanged', room, peer) }
     }, { timeoutMs: this.#timeoutMs, now: this.#now })
+    this.#receipts = new Receipts({ identity: this.identity, net: () => this.#net(), room: roomId => this.#rooms.get(hex(roomId)), log: this.#log })
     for (const row of this.#tables.rooms()) {
       const room = Room.load(this.#tables, row, this.identity.memberPublicKey)
       this.#rooms.set(hex(room.roomId), room)
@@ -186,6 +190,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     await net.handle(JOIN_PROTOCOL, async (stream, remotePeer) => { await this.#serveJoin(stream, remotePeer) })
     await net.handle(KEYS_PROTOCOL, async (stream, remotePeer) => { await this.#keys.serve(stream, remotePeer) })
     await net.handle(HANDOFF_PROTOCOL, async (stream) => { await this.#handoff.serve(stream) }, { maxFrameBytes: 64 })
+    await net.handle(RECEIPT_PROTOCOL, async (stream, remotePeer) => { await this.#receipts.serve(stream, remotePeer) }, { maxFrameBytes: 256 })
     net.on('peer:connect', peer => { for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer) })
     this.#started = true
     for (const room of this.#rooms.values()) this.#subscribe(room)
@@ -193,11 +198,11 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   }
 
   #subscribe (room: Room): void {
-    this.#net().subscribe(room.topic, (_from, data) => this.#validate(room, data).verdict, () => {})
+    this.#net().subscribe(room.topic, (from, data) => this.#validate(room, data, from).verdict, () => {})
   }
 
   /** The topic validator: verdict per SPEC 3.7, and on accept the durable write and the event. */
-  #validate (room: Room, data: Uint8Array): ValidationResult {
+  #validate (room: Room, data: Uint8Array, fromPeer: string): ValidationResult {
     const result = validateEnvelope(data, room.validationContext(this.#tables, this.#now()))
     room.count(result.verdict, result.reason)
     this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
@@ -227,9 +232,11 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     }
     statements.push(this.#history.appendStatement(stored))
     room.lastMessageAt = this.#now()
-    // Accept now, so gossipsub forwards without waiting for our disk; the message is shown once
-    // its row and the advanced chain are durable (one batched write per event-loop turn).
-    this.#queue(statements, expandLines(stored).map(r => this.#show(room, r)))
+    // Accept now, so gossipsub forwards without waiting for our disk; the message is shown (and
+    // a receipt sent, when asked for) once its row and the advanced chain are durable.
+    const id = result.id
+    const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
+    this.#queue(statements, expandLines(stored).map(r => this.#show(room, r)), after)
     return result
   }
 
@@ -239,9 +246,12 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
 
   #lastFlush: Promise<void> = Promise.resolve()
 
-  #queue (statements: SqlStatement[], show: ShownMessage[] = []): void {
+  readonly #pendingAfter: Array<() => void> = []
+
+  #queue (statements: SqlStatement[], show: ShownMessage[] = [], after?: () => void): void {
     this.#pending.push(...statements)
     this.#pendingShow.push(...show)
+    if (after !== undefined) this.#pendingAfter.push(after)
     if (!this.#flushScheduled) {
       this.#flushScheduled = true
       setImmediate(() => { void this.flush() })
@@ -257,6 +267,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     if (this.#pending.length === 0 && this.#pendingShow.length === 0) return await this.#lastFlush
     const statements = this.#pending.splice(0)
     const shows = this.#pendingShow.splice(0)
+    const afters = this.#pendingAfter.splice(0)
     const durable = this.#tables.batchAsync(statements)
     const previous = this.#lastFlush
     const done = (async () => {
@@ -268,6 +279,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       }
       await previous // show in arrival order
       for (const m of shows) this.emit('message', m)
+      for (const f of afters) f()
     })()
     this.#lastFlush = done
     await done
@@ -281,6 +293,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     this.#reserve(room, chain)
     const tsMs = this.#now()
     const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs, payload: { message } })
+    if (message.wantReceipts === true) this.#receipts.expect(hex(sealed.id))
     const stored: StoredMessage = {
       id: sealed.id, roomId: room.roomId, ts: tsMs, sender: this.identity.memberPublicKey, epoch: chain.epoch, chainIndex: sealed.index,
       text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs,
@@ -326,6 +339,11 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       }
     }))
     return answers.every(a => a)
+  }
+
+  /** For a message sent with wantReceipts: how many distinct members confirmed it (waits for N, at most TIMEOUTMS). */
+  async receipts (id: string, n: number, timeoutMs: number): Promise<number> {
+    return await this.#receipts.wait(id, n, timeoutMs)
   }
 
   /** Publishes an envelope again (one that reached nobody the first time); same bytes, same id. */

@@ -1,7 +1,7 @@
 // Envelope codec: size and field limits around the generated protobuf, and the exact byte strings
 // that are signed, bound as AEAD associated data and hashed into the message id (docs/PROTOCOL-messages.md).
 import { equals } from 'uint8arrays'
-import { Envelope, EnvelopeHeader, SenderKey } from '../../topics/envelope.js'
+import { Envelope, EnvelopeHeader, Receipt, SenderKey } from '../../topics/envelope.js'
 import { MalformedInputError } from '../errors.js'
 import { PAYLOAD_BUCKETS } from './payload.js'
 
@@ -184,4 +184,39 @@ export function decodeSenderKey (bytes: Uint8Array): SenderKey {
   checkSenderKeyFields(key)
   if (!equals(SenderKey.encode(key), bytes)) throw new MalformedInputError('the sender key is not canonically encoded')
   return key
+}
+
+// ---------------------------------------------------------------- delivery receipts
+
+export const RECEIPT_PROTOCOL = '/conclave/receipt/1.0.0'
+export const RECEIPT_LABEL = 'conclave receipt v1\0'
+export const RECEIPT_MAX_BYTES = 200
+export { Receipt }
+
+/** The bytes a receiving member signs: label ‖ room_id ‖ message_id. */
+export function receiptSigningBytes (roomId: Uint8Array, messageId: Uint8Array): Uint8Array {
+  const label = new TextEncoder().encode(RECEIPT_LABEL)
+  const out = new Uint8Array(label.length + roomId.length + messageId.length)
+  out.set(label, 0); out.set(roomId, label.length); out.set(messageId, label.length + roomId.length)
+  return out
+}
+
+export function encodeReceipt (r: Receipt): Uint8Array {
+  return Receipt.encode(r)
+}
+
+/** Decodes a receipt: at most RECEIPT_MAX_BYTES, canonical, 32-byte ids and member, 64-byte signature. */
+export function decodeReceipt (bytes: Uint8Array): Receipt {
+  if (bytes.length > RECEIPT_MAX_BYTES) throw new MalformedInputError(`the receipt is ${bytes.length} bytes, more than ${RECEIPT_MAX_BYTES}`)
+  let r: Receipt
+  try {
+    r = Receipt.decode(bytes)
+  } catch {
+    throw new MalformedInputError('the receipt is not a valid protobuf')
+  }
+  if (r.roomId.length !== ROOM_ID_LENGTH || r.messageId.length !== 32 || r.member.length !== SENDER_LENGTH || r.signature.length !== SIGNATURE_LENGTH) {
+    throw new MalformedInputError('the receipt has a field of the wrong length')
+  }
+  if (!equals(Receipt.encode(r), bytes)) throw new MalformedInputError('the receipt is not canonically encoded')
+  return r
 }

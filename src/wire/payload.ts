@@ -31,6 +31,8 @@ export interface MessageInput {
   priority?: number
   tags?: string[]
   lines?: string[]
+  /** Ask members for signed delivery receipts (`send --wait`). */
+  wantReceipts?: boolean
 }
 export type PayloadInput = { message: MessageInput } | { logEntry: Uint8Array }
 export type DecodedPayload = { type: 'message', message: Message } | { type: 'log-entry', logEntry: Uint8Array }
@@ -58,7 +60,8 @@ export function checkMessage (m: MessageInput): Message {
     title: m.title ?? '',
     priority: m.priority ?? 0,
     tags: m.tags ?? [],
-    lines: m.lines ?? []
+    lines: m.lines ?? [],
+    wantReceipts: m.wantReceipts ?? false
   }
   checkString('text', message.text, TEXT_MAX_BYTES, false)
   checkString('title', message.title, TITLE_MAX_BYTES, true)

@@ -47,6 +47,8 @@ it('the daemon serves the local API and the commands use it', { timeout: 120_000
   const sent = await runBinary(['send', 'ops', 'through the daemon', '--title', 'Tïtle', '--priority', 'high', '--tag', 'x', '-v', '--home', home.a])
   assert.equal(sent.code, 0, sent.stderr)
   assert.match(sent.stderr, /through the daemon/)
+  const confirmed = await runBinary(['send', 'ops', 'confirmed', '--wait', '1', '--home', home.a])
+  assert.equal(confirmed.code, 0, confirmed.stderr)
   const piped = await runBinary(['send', 'ops', '--home', home.a], { input: 'line 1\nline 2\n' })
   assert.equal(piped.code, 0, piped.stderr)
   // ntfy-style POST, headers as curl would send them

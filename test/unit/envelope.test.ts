@@ -150,7 +150,7 @@ describe('known-answer vector (test/vectors/envelope.json)', () => {
 describe('round trip', () => {
   it('a message with every field', () => {
     const room = new Room()
-    const msg = { text: 'disk full on db1\nsecond line', title: 'alert', priority: 5, tags: ['ops', 'disk'], lines: [] }
+    const msg = { text: 'disk full on db1\nsecond line', title: 'alert', priority: 5, tags: ['ops', 'disk'], lines: [], wantReceipts: true }
     const sealed = room.seal({ message: msg })
     const r = room.receive(sealed.bytes)
     expect(r, 'accept', 'ok')
@@ -268,9 +268,9 @@ describe('validation: every reason, with its verdict', () => {
     const header = (index: number): EnvelopeHeader => ({ version: 1, roomId: room.roomId as any, epoch: room.epoch, sender: room.key.publicKey as any, index, tsMs: NOW })
     const bad = [
       new Uint8Array(256), // field number 0
-      padTo({ message: { text: 'x', title: '', priority: 9, tags: [], lines: [] } }, 256), // priority out of range
+      padTo({ message: { text: 'x', title: '', priority: 9, tags: [], lines: [], wantReceipts: false } }, 256), // priority out of range
       padTo({}, 256), // no body
-      padTo({ message: { text: 'x', title: '', priority: 0, tags: [], lines: [] } }, 1024).subarray(0, 256) // cut short
+      padTo({ message: { text: 'x', title: '', priority: 0, tags: [], lines: [], wantReceipts: false } }, 1024).subarray(0, 256) // cut short
     ]
     for (const plaintext of bad) {
       assert.equal(plaintext.length, 256)
@@ -418,7 +418,7 @@ describe('payload padding and limits', () => {
     for (const n of lengths) {
       if (n > TEXT_MAX_BYTES) continue
       const text = 'a'.repeat(n)
-      const unpadded = Payload.encode({ message: { text, title: '', priority: 0, tags: [], lines: [] } }).length
+      const unpadded = Payload.encode({ message: { text, title: '', priority: 0, tags: [], lines: [], wantReceipts: false } }).length
       const padded = encodePayload({ message: { text } })
       const bucket = PAYLOAD_BUCKETS.find(b => b === unpadded || b - unpadded >= 2)
       assert.equal(padded.length, bucket, `text ${n} (encoded ${unpadded})`)
@@ -436,8 +436,8 @@ describe('payload padding and limits', () => {
       // an empty message is 2 bytes; text of n bytes adds 1 + varint(n) + n inside, and the
       // message's own length varint may grow: search near the estimate
       let n = Math.max(0, bucket - gap - 8)
-      while (Payload.encode({ message: { text: 'b'.repeat(n), title: '', priority: 0, tags: [], lines: [] } }).length < bucket - gap) n++
-      assert.equal(Payload.encode({ message: { text: 'b'.repeat(n), title: '', priority: 0, tags: [], lines: [] } }).length, bucket - gap)
+      while (Payload.encode({ message: { text: 'b'.repeat(n), title: '', priority: 0, tags: [], lines: [], wantReceipts: false } }).length < bucket - gap) n++
+      assert.equal(Payload.encode({ message: { text: 'b'.repeat(n), title: '', priority: 0, tags: [], lines: [], wantReceipts: false } }).length, bucket - gap)
       const padded = encodePayload({ message: { text: 'b'.repeat(n) } })
       assert.equal(padded.length, bucket)
       assert.equal(Payload.decode(padded).padding.length, 2)
@@ -460,7 +460,7 @@ describe('payload padding and limits', () => {
     ]
     for (const [input, message] of cases) assert.throws(() => encodePayload(input), { name: 'MalformedInputError', message })
     // the same limits hold for bytes that did not come from encodePayload
-    const handmade = (m: object): Uint8Array => padTo({ message: { text: '', title: '', priority: 0, tags: [], lines: [], ...m } }, 256)
+    const handmade = (m: object): Uint8Array => padTo({ message: { text: '', title: '', priority: 0, tags: [], lines: [], wantReceipts: false, ...m } }, 256)
     assert.throws(() => decodePayload(handmade({ priority: 7 })), { message: '"priority" expected an integer between 0 and 5, got 7' })
     assert.throws(() => decodePayload(handmade({ title: 'a\u0000b' })), { message: '"title" contains control characters' })
     assert.throws(() => decodePayload(handmade({ tags: Array.from({ length: 17 }, () => 't') })), { message: 'the payload is not a valid protobuf' })

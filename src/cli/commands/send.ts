@@ -14,16 +14,23 @@ export const sendCommand = defineCommand({
     .option('priority', { type: 'string', describe: '1-5 or min, low, default, high, urgent' })
     .option('tag', { type: 'string', array: true, default: [], describe: 'a tag (repeatable)' })
     .option('whole', { type: 'boolean', default: false, describe: 'send all of stdin as one message instead of one per line' })
+    .option('wait', { type: 'number', describe: 'exit 0 once N members confirmed receipt (signed receipts), else exit 3 after --timeout' })
     .option('timeout', { type: 'string', default: '10s', describe: 'how long to wait for a member to be reachable' })
     .example('$0 send ops "disk full on db1" --priority high --tag disk', 'one message')
     .example('tail -f app.log | $0 send ops', 'each line becomes a message (fast streams are batched, never dropped)')
-    .example('df -h | $0 send ops --whole --title "disk report"', 'all of stdin as one message'),
-  async run (ctx, args: { room: string, text?: string[], title?: string, priority?: string, tag: string[], whole: boolean, timeout: string }) {
+    .example('df -h | $0 send ops --whole --title "disk report"', 'all of stdin as one message')
+    .example('$0 send ops "deploy done" --wait 2 --timeout 30s', 'exit 0 only once two members have it'),
+  async run (ctx, args: { room: string, text?: string[], title?: string, priority?: string, tag: string[], whole: boolean, wait?: number, timeout: string }) {
     const priority = parsePriority(args.priority)
     const timeoutMs = parseDuration(args.timeout, 'timeout')
     const meta = { title: args.title, priority, tags: args.tag }
     const hasText = args.text !== undefined && args.text.length > 0
     if (hasText && args.whole) throw new UsageError('--whole reads stdin: give either TEXT or --whole')
+    if (args.wait !== undefined && (!Number.isSafeInteger(args.wait) || args.wait < 1)) throw new UsageError('--wait must be a whole number of at least 1')
+    if (args.wait !== undefined && !hasText && !args.whole) throw new UsageError('--wait works with one message: give TEXT or --whole', { hint: 'receipts for a stream of lines are not supported' })
+    const notEnough = (got: number): NobodyReachableError => new NobodyReachableError(`only ${got} of ${args.wait!} member(s) confirmed receipt within ${args.timeout}`, {
+      hint: 'the others may be offline; raise --timeout or lower --wait'
+    })
     // --whole: read stdin before starting a node (a too-large input fails fast, exit 2).
     let whole: string | undefined
     if (args.whole) {
@@ -41,8 +48,9 @@ export const sendCommand = defineCommand({
     const daemon = await daemonClient(ctx)
     if (daemon !== undefined) {
       if (hasText || whole !== undefined) {
-        const r = await daemon.publish(args.room, whole ?? args.text!.join(' '), meta)
+        const r = await daemon.publish(args.room, whole ?? args.text!.join(' '), meta, args.wait)
         ctx.out.debug(`sent ${r.id} to ${r.recipients} peer(s) through the daemon`)
+        if (args.wait !== undefined && (r.receipts ?? 0) < args.wait) throw notEnough(r.receipts ?? 0)
       } else {
         const r = await daemon.publishLines(args.room, ctx.io.stdin, meta)
         ctx.out.debug(`sent ${r.lines} line(s) in ${r.envelopes} envelope(s) through the daemon`)
@@ -60,10 +68,15 @@ export const sendCommand = defineCommand({
         })
       }
       if (hasText || whole !== undefined) {
-        const r = await service.send(room, { text: whole ?? args.text!.join(' '), ...meta })
+        const r = await service.send(room, { text: whole ?? args.text!.join(' '), ...meta, wantReceipts: args.wait !== undefined })
         if (r.recipients === 0 && await service.republish(room, r.envelope) === 0) throw new NobodyReachableError(`the message to '${room.name}' reached nobody`)
         lastId = r.id
         ctx.out.debug(`sent ${r.id}`)
+        if (args.wait !== undefined) {
+          const got = await service.receipts(r.id, args.wait, timeoutMs)
+          ctx.out.debug(`${got} member(s) confirmed receipt`)
+          if (got < args.wait) throw notEnough(got)
+        }
       } else {
         const { streamLines } = await import('../../room/line-stream.js')
         const lines = createInterface({ input: ctx.io.stdin, crlfDelay: Infinity })

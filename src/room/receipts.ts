@@ -1,0 +1,104 @@
+// Delivery receipts ("/conclave/receipt/1.0.0"): a member that stored a message whose sender
+// asked for receipts signs (room id, message id) with its member key and hands the receipt to
+// the gossip neighbour it got the message from; each node that accepted that message passes it
+// on the same way, so receipts flow back along the path the message came, to the sender, and
+// never flood the room. Every hop verifies the signature and membership before passing it on.
+import { ed25519Verify } from '../crypto/index.js'
+import type { FramedStream, Transport } from '../transport/index.js'
+import { RECEIPT_MAX_BYTES, RECEIPT_PROTOCOL, decodeReceipt, encodeReceipt, receiptSigningBytes } from '../wire/envelope.js'
+import { hex } from './ids.js'
+import type { Identity } from './identity.js'
+import type { Room } from './room.js'
+
+/** Message ids whose way back is remembered (the peer each came from). */
+const ROUTES_MAX = 4096
+
+export interface ReceiptComponents {
+  identity: Identity
+  net: () => Transport
+  room: (roomId: Uint8Array) => Room | undefined
+  log: (message: string, level?: number) => void
+}
+
+interface Awaiting { members: Set<string>, wake: Array<() => void> }
+
+export class Receipts {
+  readonly #c: ReceiptComponents
+  /** message id → the peer it came from (where receipts for it go). */
+  readonly #routes = new Map<string, string>()
+  /** (message id, member) pairs already passed on. */
+  readonly #passed = new Set<string>()
+  /** Our own messages whose receipts we count. */
+  readonly #awaiting = new Map<string, Awaiting>()
+
+  constructor (components: ReceiptComponents) {
+    this.#c = components
+  }
+
+  /** Before publishing a message that asks for receipts: start counting them. */
+  expect (messageId: string): void {
+    this.#awaiting.set(messageId, { members: new Set(), wake: [] })
+  }
+
+  /** Resolves with the number of distinct members that confirmed, once N did or after TIMEOUTMS. */
+  async wait (messageId: string, n: number, timeoutMs: number): Promise<number> {
+    const a = this.#awaiting.get(messageId)
+    if (a === undefined) return 0
+    const deadline = Date.now() + timeoutMs
+    while (a.members.size < n && Date.now() < deadline) {
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, deadline - Date.now())
+        a.wake.push(() => { clearTimeout(timer); resolve() })
+      })
+    }
+    return a.members.size
+  }
+
+  /** A message asking for receipts was accepted (and stored): remember its way back, send ours. */
+  accepted (room: Room, messageId: Uint8Array, fromPeer: string): void {
+    const id = hex(messageId)
+    this.#routes.set(id, fromPeer)
+    if (this.#routes.size > ROUTES_MAX) this.#routes.delete(this.#routes.keys().next().value!)
+    const member = this.#c.identity.memberPublicKey
+    const receipt = encodeReceipt({ roomId: room.roomId as Uint8Array<ArrayBuffer>, messageId: messageId as Uint8Array<ArrayBuffer>, member: member as Uint8Array<ArrayBuffer>, signature: this.#c.identity.memberKey.sign(receiptSigningBytes(room.roomId, messageId)) as Uint8Array<ArrayBuffer> })
+    this.#passed.add(`${id}:${hex(member)}`)
+    void this.#send(fromPeer, receipt)
+  }
+
+  async serve (stream: FramedStream, remotePeer: string): Promise<void> {
+    try {
+      const bytes = await stream.read(RECEIPT_MAX_BYTES)
+      await stream.close()
+      if (bytes === undefined) return
+      const r = decodeReceipt(bytes)
+      const room = this.#c.room(r.roomId)
+      if (room === undefined || room.log.member(r.member) === undefined) throw new Error('the receipt is not from a member of a room of ours')
+      if (!ed25519Verify(r.member, receiptSigningBytes(r.roomId, r.messageId), r.signature)) throw new Error('bad receipt signature')
+      const id = hex(r.messageId)
+      const mine = this.#awaiting.get(id)
+      if (mine !== undefined) {
+        if (hex(r.member) !== hex(this.#c.identity.memberPublicKey)) mine.members.add(hex(r.member))
+        for (const wake of mine.wake.splice(0)) wake()
+        return
+      }
+      const key = `${id}:${hex(r.member)}`
+      const back = this.#routes.get(id)
+      if (back === undefined || this.#passed.has(key) || back === remotePeer) return
+      this.#passed.add(key)
+      if (this.#passed.size > ROUTES_MAX * 8) this.#passed.delete(this.#passed.values().next().value!)
+      await this.#send(back, bytes)
+    } catch (err) {
+      this.#c.log(`receipt from ${remotePeer} dropped: ${(err as Error).message}`, 2)
+    }
+  }
+
+  async #send (peer: string, receipt: Uint8Array): Promise<void> {
+    try {
+      const stream = await this.#c.net().openStream(peer, RECEIPT_PROTOCOL, { maxFrameBytes: RECEIPT_MAX_BYTES, signal: AbortSignal.timeout(5000) })
+      await stream.write(receipt)
+      await stream.close()
+    } catch (err) {
+      this.#c.log(`could not pass a receipt to ${peer}: ${(err as Error).message}`, 2)
+    }
+  }
+}
