@@ -40,7 +40,7 @@ function roomAdapter (): WorkerAdapter {
       const identity = await new IdentityVault({}, { path: join(home, 'identity.json') }).create({ name: `m${opts.index}` })
       store = await Store.open({ sqlJs: await loadSqlJs() }, { path: join(home, 'conclave.db'), migrations: MIGRATIONS })
       transport = await createTransport({ privateKey: await identity.peerPrivateKey() }, { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: opts.bootstrap, mdns: false })
-      service = new RoomService({ identity, store, tables: new RoomTables({ store }), history: new History({ store }), transport })
+      service = new RoomService({ identity, tables: new RoomTables({ store }), history: new History({ store }), transport })
       service.on('message', m => { onPayload(Buffer.from(m.text, 'base64')) })
       await service.start()
       if (opts.index === 0) {

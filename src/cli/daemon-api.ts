@@ -10,7 +10,6 @@ import { chmodSync, existsSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { ConclaveError, ExitCode, UsageError } from '../errors.js'
 import type { RoomService, ShownMessage } from '../room/service.js'
-import type { Transport } from '../transport/index.js'
 import { parseDuration, parsePriority } from './format.js'
 
 export { SOCKET_FILE } from '../config.js'
@@ -45,9 +44,7 @@ function decodeHeader (value: string | undefined): string | undefined {
 
 export interface DaemonApiComponents {
   service: RoomService
-  transport: Transport
   status: () => Promise<Record<string, unknown>>
-  log: (message: string) => void
 }
 
 export class DaemonApi {

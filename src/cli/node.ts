@@ -59,7 +59,7 @@ export async function openSession (ctx: CommandContext, options: { network: bool
     store.close()
     throw err
   }
-  const service = new RoomService({ identity, store, tables, history, transport, log: (m, level) => ctx.out.debug(m, level) })
+  const service = new RoomService({ identity, tables, history, transport, log: (m, level) => ctx.out.debug(m, level) })
   let closed = false
   return {
     service,

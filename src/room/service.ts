@@ -4,7 +4,7 @@
 // and emits 'message' events for the CLI.
 import { EventEmitter } from 'node:events'
 import { ConclaveError, JoinRefusedError, UsageError } from '../errors.js'
-import type { History, RoomTables, SqlStatement, Store, StoredMessage } from '../store/index.js'
+import type { History, RoomTables, SqlStatement, StoredMessage } from '../store/index.js'
 import type { Transport } from '../transport/index.js'
 import { sha256 } from '../crypto/index.js'
 import type { MessageInput } from '../wire/payload.js'
@@ -24,7 +24,6 @@ import type { RoleName } from '../wire/membership.js'
 
 export interface RoomServiceComponents {
   identity: Identity
-  store: Store
   tables: RoomTables
   history: History
   /** Absent for offline commands (create, invite, history, rooms, members). */
@@ -76,7 +75,6 @@ export function expandLines (m: StoredMessage): StoredMessage[] {
 
 export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [ShownMessage], 'keys-exchanged': [Room, string] }> {
   readonly identity: Identity
-  readonly #store: Store
   readonly #tables: RoomTables
   readonly #history: History
   readonly #transport: Transport | undefined
@@ -92,7 +90,6 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   constructor (components: RoomServiceComponents, options: RoomServiceOptions = {}) {
     super()
     this.identity = components.identity
-    this.#store = components.store
     this.#tables = components.tables
     this.#history = components.history
     this.#transport = components.transport

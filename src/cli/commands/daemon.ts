@@ -24,7 +24,7 @@ export const daemonCommand = defineCommand({
     await withSession(ctx, { network: true }, async ({ service, transport }) => {
       await service.start()
       const socketPath = join(ctx.globals.home, SOCKET_FILE)
-      const api = new DaemonApi({ service, transport: transport!, status: async () => statusInfo(service, transport!, true) as unknown as Record<string, unknown>, log: m => ctx.out.debug(m) }, { socketPath })
+      const api = new DaemonApi({ service, status: async () => statusInfo(service, transport!, true) as unknown as Record<string, unknown> }, { socketPath })
       await api.listen()
       if (http !== undefined) {
         const where = await api.listenHttp(http.host, http.port, args.token)
