@@ -123,7 +123,7 @@ export class DaemonApi {
     const room = service.room(roomRef)
     const title = decodeHeader(header(req, 'title', 'x-title', 't'))
     const priority = parsePriority(header(req, 'priority', 'x-priority', 'p'))
-    const tags = (header(req, 'tags', 'x-tags', 'tag', 'ta') ?? '').split(',').map(t => t.trim()).filter(t => t !== '')
+    const tags = (header(req, 'tags', 'x-tags', 'tag', 'ta') ?? '').split(',').map(t => decodeHeader(t.trim())!).filter(t => t !== '')
     if (!await service.waitForReaders(room, READERS_TIMEOUT_MS)) {
       throw new ConclaveError(`nobody in room '${room.name}' was reachable`, { hint: 'another member must be online and reachable' })
     }

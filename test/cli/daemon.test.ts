@@ -44,7 +44,7 @@ it('the daemon serves the local API and the commands use it', { timeout: 120_000
   assert.match(second.stderr, /^conclave: error: a daemon is already running for /)
 
   // send goes through the daemon (the daemon holds the store: without it this would be a lock error)
-  const sent = await runBinary(['send', 'ops', 'through the daemon', '--title', 'Tïtle', '--priority', 'high', '--tag', 'x', '-v', '--home', home.a])
+  const sent = await runBinary(['send', 'ops', 'through the daemon', '--title', 'Tïtle', '--priority', 'high', '--tag', 'x', '--tag', 'dé,jà', '-v', '--home', home.a])
   assert.equal(sent.code, 0, sent.stderr)
   assert.match(sent.stderr, /through the daemon/)
   const confirmed = await runBinary(['send', 'ops', 'confirmed', '--wait', '1', '--home', home.a])
@@ -59,6 +59,7 @@ it('the daemon serves the local API and the commands use it', { timeout: 120_000
   const byText = Object.fromEntries(bob.json<Shown>().map(m => [m.text, m]))
   assert.equal(byText['through the daemon']!.title, 'Tïtle')
   assert.equal(byText['through the daemon']!.priority, 4)
+  assert.deepEqual(byText['through the daemon']!.tags, ['x', 'dé,jà']) // percent-encoded on the way, one tag despite the comma
   assert.deepEqual(byText['disk full']!.tags, ['disk', 'db1'])
   assert.equal(byText['disk full']!.priority, 5)
   assert.equal(byText['disk full']!.title, 'from curl')

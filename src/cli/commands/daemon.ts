@@ -17,7 +17,9 @@ export const daemonCommand = defineCommand({
   async run (ctx, args: { http?: string, token?: string }) {
     const http = args.http === undefined ? undefined : parseHostPort(args.http)
     const { daemonClient } = await import('../daemon-client.js')
-    if (await daemonClient(ctx) !== undefined) throw new ConclaveError(`a daemon is already running for ${ctx.globals.home}`, { hint: "stop it first, or use 'conclave status'" })
+    const running = await daemonClient(ctx)
+    running?.close()
+    if (running !== undefined) throw new ConclaveError(`a daemon is already running for ${ctx.globals.home}`, { hint: "stop it first, or use 'conclave status'" })
     const { withSession } = await import('../node.js')
     const { DaemonApi, SOCKET_FILE } = await import('../daemon-api.js')
     const { statusInfo } = await import('../status-info.js')
