@@ -7,6 +7,7 @@ import type { Identify } from '@libp2p/identify'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
+import { noiseCrypto } from './noise-crypto.js'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -71,7 +72,7 @@ export async function createNode (components: NodeComponents, options: NodeOptio
       ...(components.logger !== undefined ? { logger: components.logger } : {}),
       addresses: { listen: options.listen },
       transports: [tcp()],
-      connectionEncrypters: [noise()],
+      connectionEncrypters: [noise({ crypto: noiseCrypto })],
       // A bounded per-stream window so a paused reader really stops its sender (streams.ts).
       streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: STREAM_MAX_WINDOW_BYTES } })],
       peerDiscovery,
