@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { chmodSync, existsSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { ConclaveError, ExitCode, UsageError } from '../errors.js'
+import type { Room } from '../room/room.js'
 import type { RoomService, ShownMessage } from '../room/service.js'
 import { parseDuration, parsePriority } from './format.js'
 
@@ -45,6 +46,8 @@ function decodeHeader (value: string | undefined): string | undefined {
 export interface DaemonApiComponents {
   service: RoomService
   status: () => Promise<Record<string, unknown>>
+  /** A message that was answered 200 but could not be handed to anyone afterwards. */
+  warn: (message: string) => void
 }
 
 export class DaemonApi {
@@ -144,13 +147,35 @@ export class DaemonApi {
     const waitHeader = header(req, 'wait', 'x-wait')
     const wait = waitHeader === undefined ? undefined : Number(waitHeader)
     if (wait !== undefined && (!Number.isSafeInteger(wait) || wait < 1)) throw new UsageError('the Wait header must be a whole number of at least 1')
-    const r = await service.send(room, { text, title, priority, tags, wantReceipts: wait !== undefined })
-    let recipients = r.recipients
-    if (recipients === 0 && await service.waitForReaders(room, READERS_TIMEOUT_MS)) recipients = await service.republish(room, r.envelope)
+    const sealed = service.seal(room, { text, title, priority, tags, wantReceipts: wait !== undefined })
+    const readers = service.readers(room)
+    if (wait === undefined && readers > 0) {
+      // Answer like a broker that has taken the message: sealed, our copy queued for the store,
+      // a reader writable now. The envelope leaves right after the answer is written
+      // (setImmediate runs after the socket write), so the client does not wait for it.
+      sendJson(res, 200, { room: room.name, roomId: room.id, id: sealed.id, recipients: readers })
+      setImmediate(() => { void this.#deliver(room, sealed.id, sealed.envelope) })
+      return
+    }
+    const recipients = await this.#deliver(room, sealed.id, sealed.envelope)
     if (recipients === 0) throw new ConclaveError(`the message to '${room.name}' reached nobody`, { hint: 'another member must be online and reachable' })
     // Wait: N — answer once N members signed a receipt (the count is in the answer either way).
-    const receipts = wait === undefined ? undefined : await service.receipts(r.id, wait, READERS_TIMEOUT_MS)
-    sendJson(res, 200, { room: room.name, roomId: room.id, id: r.id, recipients, ...(receipts !== undefined ? { receipts } : {}) })
+    const receipts = wait === undefined ? undefined : await service.receipts(sealed.id, wait, READERS_TIMEOUT_MS)
+    sendJson(res, 200, { room: room.name, roomId: room.id, id: sealed.id, recipients, ...(receipts !== undefined ? { receipts } : {}) })
+  }
+
+  /** Publishes; if that reached nobody (a reader just left), waits for one and publishes again. */
+  async #deliver (room: Room, id: string, envelope: Uint8Array): Promise<number> {
+    const { service } = this.#c
+    try {
+      let recipients = await service.republish(room, envelope)
+      if (recipients === 0 && await service.waitForReaders(room, READERS_TIMEOUT_MS)) recipients = await service.republish(room, envelope)
+      if (recipients === 0) this.#c.warn(`message ${id} to '${room.name}' reached nobody: it stays in the store`)
+      return recipients
+    } catch (err) {
+      this.#c.warn(`message ${id} to '${room.name}' was not published: ${(err as Error).message}`)
+      return 0
+    }
   }
 
   #subscribe (roomRef: string, url: URL, req: IncomingMessage, res: ServerResponse): void {

@@ -284,6 +284,15 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
 
   /** Seals, persists (chain state + our copy) and publishes one message. */
   async send (room: Room, message: MessageInput): Promise<{ id: string, recipients: number, envelope: Uint8Array }> {
+    const sealed = this.seal(room, message)
+    return { ...sealed, recipients: await this.republish(room, sealed.envelope) }
+  }
+
+  /**
+   * The first half of send: seals the message with the next key of our chain and queues our copy
+   * for the store; publishing the envelope (republish) is the caller's next step.
+   */
+  seal (room: Room, message: MessageInput): { id: string, envelope: Uint8Array } {
     const role = room.log.roleOf(this.identity.memberPublicKey)
     if (role === undefined) throw new UsageError(`you are no longer a member of room '${room.name}'`)
     const { chain } = room.outbound()
@@ -298,8 +307,12 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     }
     this.#queue([this.#history.appendStatement(stored)])
     if (this.listenerCount('sent') > 0) for (const r of expandLines(stored)) this.emit('sent', this.#show(room, r))
-    const out = await this.#net().publish(room.topic, sealed.bytes)
-    return { id: hex(sealed.id), recipients: out.recipients, envelope: sealed.bytes }
+    return { id: hex(sealed.id), envelope: sealed.bytes }
+  }
+
+  /** Peers of ROOM we can write to now: whom a publish would hand the envelope to. */
+  readers (room: Room): number {
+    return this.#net().writableSubscribers(room.topic).length
   }
 
   /**
@@ -343,7 +356,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     return await this.#receipts.wait(id, n, timeoutMs)
   }
 
-  /** Publishes an envelope again (one that reached nobody the first time); same bytes, same id. */
+  /** Publishes a sealed envelope (again); resolves with the number of peers it was handed to. */
   async republish (room: Room, envelope: Uint8Array): Promise<number> {
     return (await this.#net().publish(room.topic, envelope)).recipients
   }

@@ -26,7 +26,7 @@ export const daemonCommand = defineCommand({
     await withSession(ctx, { network: true }, async ({ service, transport }) => {
       await service.start()
       const socketPath = join(ctx.globals.home, SOCKET_FILE)
-      const api = new DaemonApi({ service, status: async () => statusInfo(service, transport!, true) as unknown as Record<string, unknown> }, { socketPath })
+      const api = new DaemonApi({ service, status: async () => statusInfo(service, transport!, true) as unknown as Record<string, unknown>, warn: m => { ctx.out.warn(m) } }, { socketPath })
       await api.listen()
       if (http !== undefined) {
         const where = await api.listenHttp(http.host, http.port, args.token)
