@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cleanEnv } from './lib.js'
 
-export const BINARY = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'conclave')
+/** BENCH_BINARY overrides it (e.g. a wrapper that runs dist/sea-main.cjs under node --cpu-prof). */
+export const BINARY = process.env.BENCH_BINARY ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'conclave')
 export const ENV = cleanEnv()
 
 export function run (args: string[], input?: string): { code: number | null, stdout: string, stderr: string } {

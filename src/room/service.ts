@@ -66,11 +66,15 @@ const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER
 export function expandLines (m: StoredMessage): StoredMessage[] {
   const lines = m.lines
   if (lines === undefined || lines.length === 0) return [m]
-  return lines.map((text, i) => {
-    const n = Buffer.alloc(4)
-    n.writeUInt32BE(i)
-    return { ...m, id: sha256(Buffer.concat([m.id, n])), text, lines: undefined }
-  })
+  return lines.map((text, i) => ({ ...m, id: lineId(m.id, i), text, lines: undefined }))
+}
+
+/** The id of line I of the batch message with id BATCH: H(batch ‖ u32be(i)). */
+export function lineId (batch: Uint8Array, i: number): Uint8Array {
+  const input = Buffer.allocUnsafe(batch.length + 4)
+  input.set(batch)
+  input.writeUInt32BE(i, batch.length)
+  return sha256(input)
 }
 
 export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [ShownMessage], 'keys-exchanged': [Room, string] }> {
@@ -170,7 +174,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
 
   history (room: Room, options: { limit: number, sinceMs?: number }): ShownMessage[] {
     // LIMIT counts stored rows; a batch row holds many lines, so cut the expansion to LIMIT too.
-    const shown = this.#history.last(room.roomId, options.limit, options.sinceMs).flatMap(m => expandLines(m)).map(m => this.#show(room, m))
+    const shown = this.#history.last(room.roomId, options.limit, options.sinceMs).flatMap(m => this.#showAll(room, m))
     return shown.slice(Math.max(0, shown.length - options.limit))
   }
 
@@ -233,7 +237,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     // a receipt sent, when asked for) once its row and the advanced chain are durable.
     const id = result.id
     const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
-    this.#queue(statements, expandLines(stored).map(r => this.#show(room, r)), after)
+    this.#queue(statements, this.#showAll(room, stored), after)
     return result
   }
 
@@ -306,7 +310,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       lines: message.lines
     }
     this.#queue([this.#history.appendStatement(stored)])
-    if (this.listenerCount('sent') > 0) for (const r of expandLines(stored)) this.emit('sent', this.#show(room, r))
+    if (this.listenerCount('sent') > 0) for (const r of this.#showAll(room, stored)) this.emit('sent', r)
     return { id: hex(sealed.id), envelope: sealed.bytes }
   }
 
@@ -474,6 +478,33 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     throw new ConclaveError(`could not reach the inviter (${inviter}) or any other admin of room '${ticket.roomName}'`, {
       hint: `the inviter or another admin of '${ticket.roomName}' must be online (running 'conclave chat ${ticket.roomName}', 'listen' or 'daemon'); check the address in the ticket is reachable from here`,
       cause: lastError
+    })
+  }
+
+  /**
+   * What one stored message shows as (expandLines): for a batch, the sender, time and ids are
+   * worked out once, and a line's id only when something reads it — for 100k piped lines,
+   * hashing every line id cost more than printing the lines.
+   */
+  #showAll (room: Room, m: StoredMessage): ShownMessage[] {
+    const lines = m.lines
+    if (lines === undefined || lines.length === 0) return [this.#show(room, m)]
+    const base = this.#show(room, { ...m, lines: undefined })
+    return lines.map((text, i) => {
+      let id: string | undefined
+      const shown: ShownMessage = {
+        room: base.room,
+        roomId: base.roomId,
+        get id () { return (id ??= hex(lineId(m.id, i))) },
+        from: base.from,
+        fromName: base.fromName,
+        ts: base.ts,
+        text,
+        priority: base.priority,
+        tags: base.tags
+      }
+      if (base.title !== undefined) shown.title = base.title
+      return shown
     })
   }
 

@@ -83,6 +83,11 @@ describe('stdin streaming', { timeout: 240_000 }, () => {
     assert.equal(texts[3], 'after')
     assert.equal(got[4]?.title, 'report')
     assert.equal(got[4]?.text, 'line one\nline two', '--whole: one message, the trailing newline dropped')
+    // line ids (worked out lazily when shown live) are the same ones history derives from the store
+    const stored = (await runBinary(['history', 'ops', '--json', '--limit', '100000', '--home', home.a])).stdout.trim().split('\n').map(l => JSON.parse(l) as Shown)
+    const byText = new Map(stored.map(m => [m.text, m.id]))
+    for (const m of got) assert.equal(byText.get(m.text), m.id, `id of '${m.text.slice(0, 20)}'`)
+    assert.equal(new Set(got.map(m => m.id)).size, got.length)
   })
 
   it('--whole refuses more than one message can hold (exit 2), before starting a node', async () => {
