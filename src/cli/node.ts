@@ -28,10 +28,17 @@ function listenAddrs (requested: string[], lastPort: string | undefined): string
   return requested.map(a => a.replace(/\/tcp\/0$/, `/tcp/${lastPort}`))
 }
 
-export async function openSession (ctx: CommandContext, options: { network: boolean, readOnly?: boolean }): Promise<Session> {
+export interface SessionOptions {
+  network: boolean
+  readOnly?: boolean
+  /** A process that runs for long (daemon, listen, chat): sqlite's wasm gets the optimizing compiler. */
+  longRunning?: boolean
+}
+
+export async function openSession (ctx: CommandContext, options: SessionOptions): Promise<Session> {
   const identity = await unlockIdentity(ctx)
   ensurePrivateDir(ctx.globals.home)
-  const sqlJs = await loadSqlJs()
+  const sqlJs = await loadSqlJs({ optimize: options.longRunning === true })
   const store = await Store.open({ sqlJs, log: m => ctx.out.debug(m) }, { path: join(ctx.globals.home, HOME_FILES.store), migrations: MIGRATIONS, readOnly: options.readOnly === true })
   const tables = new RoomTables({ store })
   const history = new History({ store })
@@ -80,7 +87,7 @@ export async function openSession (ctx: CommandContext, options: { network: bool
 }
 
 /** Runs FN with a session and always closes it (flushing the store) afterwards. */
-export async function withSession<T> (ctx: CommandContext, options: { network: boolean, readOnly?: boolean }, fn: (s: Session) => Promise<T>): Promise<T> {
+export async function withSession<T> (ctx: CommandContext, options: SessionOptions, fn: (s: Session) => Promise<T>): Promise<T> {
   const session = await openSession(ctx, options)
   try {
     return await fn(session)

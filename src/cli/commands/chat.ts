@@ -33,7 +33,7 @@ export const chatCommand = defineCommand({
     .example('$0 chat ops --json < lines.txt', 'without a terminal: send each stdin line, print incoming messages'),
   async run (ctx, args: { room: string }) {
     const { withSession } = await import('../node.js')
-    await withSession(ctx, { network: true }, async ({ service, transport }) => {
+    await withSession(ctx, { network: true, longRunning: true }, async ({ service, transport }) => {
       let room = service.findRoom(args.room)
       const created = room === undefined
       if (room === undefined) {

@@ -23,7 +23,7 @@ export const daemonCommand = defineCommand({
     const { withSession } = await import('../node.js')
     const { DaemonApi, SOCKET_FILE } = await import('../daemon-api.js')
     const { statusInfo } = await import('../status-info.js')
-    await withSession(ctx, { network: true }, async ({ service, transport }) => {
+    await withSession(ctx, { network: true, longRunning: true }, async ({ service, transport }) => {
       await service.start()
       const socketPath = join(ctx.globals.home, SOCKET_FILE)
       const api = new DaemonApi({ service, status: async () => statusInfo(service, transport!, true) as unknown as Record<string, unknown>, warn: m => { ctx.out.warn(m) } }, { socketPath })

@@ -47,7 +47,7 @@ export const listenCommand = defineCommand({
       return
     }
     const { withSession } = await import('../node.js')
-    await withSession(ctx, { network: true }, async ({ service }) => {
+    await withSession(ctx, { network: true, longRunning: true }, async ({ service }) => {
       const rooms = args.rooms.map(r => service.room(r))
       const wanted = new Set(rooms.map(r => r.id))
       const multi = rooms.length > 1
