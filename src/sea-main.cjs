@@ -6,6 +6,8 @@
 //
 // Build-time training (plain `node dist/sea-main.cjs ...`, never inside the executable):
 // CONCLAVE_SEA_TRAIN=FILE runs dist/conclave.cjs and writes the code cache to FILE at exit.
+// CONCLAVE_SEA_DEBUG=1 says on stderr whether the cache was used, rejected (V8 checks its
+// version and flags) or absent; the build's smoke check relies on it being 'used'.
 'use strict'
 const vm = require('node:vm')
 const path = require('node:path')

@@ -30,6 +30,15 @@ describe('binary basics', () => {
     } finally { cleanup() }
   })
 
+  it('starts from the code cache the build trained (src/sea-main.cjs), and sql.js loads from its asset', async () => {
+    const { dir, cleanup } = tempDir()
+    try {
+      const r = await runBinary(['history', 'nowhere', '--home', dir], { env: { CONCLAVE_SEA_DEBUG: '1' } })
+      assert.match(r.stderr, /^conclave: code cache used$/m, 'a rejected or missing cache means a slow start on every command')
+      assert.match(r.stderr, /unknown room 'nowhere'/, 'the store opened (sql.js wasm from the gzipped asset) and answered')
+    } finally { cleanup() }
+  })
+
   it('--help lists the commands, and every command help has an example', async () => {
     const r = await runBinary(['--help'])
     assert.equal(r.code, 0)
