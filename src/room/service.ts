@@ -58,17 +58,6 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
 /** Refusals that another admin would give too (the ticket itself is dead): stop trying at once. */
 const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER'])
 
-/**
- * What one stored message shows as: itself, or for a batch envelope (`lines`, from a stdin
- * stream) one message per line, in order, with ids H(message id ‖ u32be(i)). The batch stays
- * one row in the store (one insert, not one per line).
- */
-export function expandLines (m: StoredMessage): StoredMessage[] {
-  const lines = m.lines
-  if (lines === undefined || lines.length === 0) return [m]
-  return lines.map((text, i) => ({ ...m, id: lineId(m.id, i), text, lines: undefined }))
-}
-
 /** The id of line I of the batch message with id BATCH: H(batch ‖ u32be(i)). */
 export function lineId (batch: Uint8Array, i: number): Uint8Array {
   const input = Buffer.allocUnsafe(batch.length + 4)
@@ -482,7 +471,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   }
 
   /**
-   * What one stored message shows as (expandLines): for a batch, the sender, time and ids are
+   * What one stored message shows as: itself, or for a batch envelope (`lines`, from a stdin
+   * stream) one message per line, in order, with ids lineId(message id, i); the batch stays one
+   * row in the store. For a batch, the sender, time and ids are
    * worked out once, and a line's id only when something reads it — for 100k piped lines,
    * hashing every line id cost more than printing the lines.
    */
