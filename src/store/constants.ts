@@ -66,3 +66,11 @@ export const STATEMENT_CACHE_SIZE = 64
 
 /** sql.js page cache per store, in KiB (PRAGMA cache_size = -N). */
 export const PAGE_CACHE_KIB = 16 * 1024
+
+/**
+ * How long after Store.commit() its statements are applied to the in-memory database (reads and
+ * writes apply them at once). The journal record is written at commit, so this is not about
+ * safety: it moves SQLite's work out of the moment a message is received and shown, and lets
+ * the commits of a burst share one transaction.
+ */
+export const APPLY_BEHIND_MS = 20

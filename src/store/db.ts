@@ -5,18 +5,20 @@
 //   <path>-journal  header (magic, version, generation) + one CRC-checked frame per write call
 //   <path>.lock     the writer's pid, host and start time (O_EXCL)
 // A write runs in a transaction in memory, its statements are appended to the journal and
-// fdatasync'ed, then it commits: a call that returned survives kill -9. A snapshot (export, temp
+// fdatasync'ed, then it commits: a call that returned survives kill -9. commit() (the room
+// service's per-message write) appends first, applies a moment later and fdatasyncs in the
+// background: it returns once the record is written, which is what survives kill -9. A snapshot (export, temp
 // file, fsync, rename, fsync dir) is taken when the journal outgrows its threshold and at close
 // (when cheap or due), then a fresh journal of the next generation replaces the old one. A
 // journal whose generation is older than the snapshot's is contained in it and never replayed.
 import fs from 'node:fs'
 import { dirname } from 'node:path'
 import type { Database, SqlJsStatic, Statement } from 'sql.js'
-import { CorruptFileError } from '../errors.js'
+import { ConclaveError, CorruptFileError } from '../errors.js'
 import { type SqlParams, type SqlStatement, encodeRecord } from './codec.js'
 import {
   CLOSE_SNAPSHOT_CHEAP_BYTES, CLOSE_SNAPSHOT_JOURNAL_DIVISOR, MAX_RESERVE_BYTES, MAX_SNAPSHOT_THRESHOLD_BYTES,
-  MIN_SNAPSHOT_THRESHOLD_BYTES, RESERVE_DIVISOR, SNAPSHOT_THRESHOLD_DIVISOR, STATEMENT_CACHE_SIZE
+  APPLY_BEHIND_MS, MIN_SNAPSHOT_THRESHOLD_BYTES, RESERVE_DIVISOR, SNAPSHOT_THRESHOLD_DIVISOR, STATEMENT_CACHE_SIZE
 } from './constants.js'
 import { DIR_MODE, FILE_MODE, fsyncDir, readIfExists } from './files.js'
 import { JournalWriter } from './journal.js'
@@ -46,7 +48,6 @@ export interface StoreComponents {
   log?: (message: string) => void
 }
 
-const SQL_TOTAL_CHANGES = 'SELECT total_changes() AS n'
 /** Statements that change nothing when total_changes() does not move: such a write needs no journal record. */
 const PLAIN_DML = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i
 
@@ -66,6 +67,10 @@ export class Store {
   private seq: number
   private version = 0
   private closed = false
+  /** Statements committed (journaled) but not yet applied in memory; see commit(). */
+  private behind: SqlStatement[] = []
+  private behindTimer: NodeJS.Timeout | undefined
+  private broken: Error | undefined
   private readonly onExit = (): void => { this.lock?.release() }
 
   private constructor (components: StoreComponents, options: StoreOptions, loaded: Loaded, lock: StoreLock | undefined, journal: JournalWriter | undefined) {
@@ -164,15 +169,58 @@ export class Store {
   }
 
   /**
-   * Several statements as one atomic write whose durability is awaited instead of blocking: the
-   * statements apply and their journal record is written at once (reads see them, and the
-   * write order is the order of calls), and the returned promise resolves once the record is on
-   * disk. Concurrent calls share one fdatasync (group commit) off the event loop.
+   * Several statements as one atomic write that does not wait for the disk or for SQLite: their
+   * journal record is written (one write()) before this returns, so a kill -9 loses nothing from
+   * then on; they are applied to the in-memory database APPLY_BEHIND_MS later, in one
+   * transaction with the commits of that time, or before the next read or write, whichever
+   * comes first (reads always see them). `durable` resolves once the record is on disk too
+   * (fdatasync on libuv's pool, shared with the other writes of the next WITHINMS), which only a
+   * power cut needs. Throws when the record cannot be written (nothing applied, nothing kept).
    */
-  async batchAsync (statements: SqlStatement[]): Promise<number> {
-    const changes = this.write(statements, false)
-    if (changes > 0) await this.journal?.sync()
-    return changes
+  commit (statements: SqlStatement[], withinMs = 0): { durable: Promise<void> } {
+    this.assertWritable()
+    if (statements.length === 0) return { durable: Promise.resolve() }
+    this.ensureJournal()
+    this.journal!.append(encodeRecord({ seq: this.seq, statements }), false) // validates every parameter first
+    this.seq++
+    this.behind.push(...statements)
+    if (this.behindTimer === undefined) {
+      this.behindTimer = setTimeout(() => {
+        this.behindTimer = undefined
+        try {
+          this.catchUp()
+        } catch (err) {
+          this.log((err as Error).message)
+        }
+      }, APPLY_BEHIND_MS)
+      this.behindTimer.unref()
+    }
+    return { durable: this.journal!.sync(withinMs) }
+  }
+
+  /**
+   * Applies what commit() wrote to the journal but not yet to the database. Should that ever
+   * fail (out of memory), the store stops taking writes: the records are in the journal, and
+   * the next open replays them.
+   */
+  private catchUp (): void {
+    if (this.behind.length === 0) return
+    clearTimeout(this.behindTimer)
+    this.behindTimer = undefined
+    const statements = this.behind
+    this.behind = []
+    this.prepare('BEGIN').run()
+    try {
+      for (const [sql, params] of statements) this.execute(sql, params)
+    } catch (err) {
+      this.rollback()
+      this.broken = new ConclaveError(`the store at ${this.path} could not apply journaled writes: ${(err as Error).message}`, {
+        hint: 'restart conclave: the journal holds them and is replayed when the store opens'
+      })
+      throw this.broken
+    }
+    this.prepare('COMMIT').run()
+    this.maybeSnapshot()
   }
 
   /** Several statements as one atomic, durable write (one journal record, one fsync). */
@@ -181,6 +229,7 @@ export class Store {
   }
 
   all<T = Record<string, unknown>> (sql: string, params?: SqlParams): T[] {
+    this.catchUp()
     const stmt = this.prepare(sql)
     try {
       if (params !== undefined && params !== null) stmt.bind(params)
@@ -193,6 +242,7 @@ export class Store {
   }
 
   get<T = Record<string, unknown>> (sql: string, params?: SqlParams): T | undefined {
+    this.catchUp()
     const stmt = this.prepare(sql)
     try {
       if (params !== undefined && params !== null) stmt.bind(params)
@@ -205,6 +255,7 @@ export class Store {
   /** Write a snapshot now and start a fresh journal. */
   snapshot (): void {
     this.assertWritable()
+    this.catchUp()
     const next = this.generation + 1
     this.topUpReserve()
     // The generation lives in the snapshot only (user_version is not journaled): set it, export, restore on failure.
@@ -258,6 +309,7 @@ export class Store {
   /** Close files and database, drop the lock: close() without the snapshot. */
   private release (): void {
     this.closed = true
+    clearTimeout(this.behindTimer) // what is behind is in the journal
     this.journal?.close()
     for (const stmt of this.statements.values()) stmt.free()
     this.statements.clear()
@@ -273,6 +325,7 @@ export class Store {
   private assertWritable (): void {
     this.assertOpen()
     if (this.lock === undefined) throw new Error(`the store at ${this.path} was opened read-only`)
+    if (this.broken !== undefined) throw this.broken
   }
 
   private ensureJournal (): void {
@@ -285,17 +338,20 @@ export class Store {
   private write (statements: SqlStatement[], sync = true): number {
     this.assertWritable()
     if (statements.length === 0) return 0
+    this.catchUp() // keep the order of writes
     this.ensureJournal()
     const payload = encodeRecord({ seq: this.seq, statements }) // validates every parameter first
-    const before = this.totalChanges()
-    this.db.run('BEGIN')
-    let changes: number
+    this.prepare('BEGIN').run()
+    let changes = 0
     try {
-      for (const [sql, params] of statements) this.execute(sql, params)
-      changes = this.totalChanges() - before
+      // Rows changed, counted per statement (sqlite3_changes; the schema has no triggers).
+      for (const [sql, params] of statements) {
+        this.execute(sql, params)
+        if (PLAIN_DML.test(sql)) changes += this.db.getRowsModified()
+      }
       if (changes === 0 && statements.every(([sql]) => PLAIN_DML.test(sql))) {
         // Nothing changed (a duplicate INSERT OR IGNORE): nothing to make durable, no fsync.
-        this.db.run('ROLLBACK')
+        this.rollback()
         return 0
       }
       this.journal!.append(payload, sync)
@@ -303,7 +359,7 @@ export class Store {
       this.rollback()
       throw err
     }
-    this.db.run('COMMIT')
+    this.prepare('COMMIT').run()
     this.seq++
     this.maybeSnapshot()
     return changes
@@ -347,10 +403,6 @@ export class Store {
 
   private threshold (): number {
     return this.options.snapshotThresholdBytes ?? defaultSnapshotThreshold(this.snapshotBytes)
-  }
-
-  private totalChanges (): number {
-    return (this.get<{ n: number }>(SQL_TOTAL_CHANGES))!.n
   }
 
   private execute (sql: string, params: SqlParams | undefined): void {

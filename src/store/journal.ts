@@ -2,8 +2,8 @@
 //
 // header (24 bytes) = "CNCLJRNL" · u32 version · u32 generation · u32 reserved (0) · u32 CRC-32 of bytes 0..19
 // frame             = "CFRM" · u32 payload length · u32 CRC-32 of (length bytes ‖ payload) · payload
-// All integers little-endian. A frame is written with one write() and made durable with
-// fdatasync() before the write call that produced it returns.
+// All integers little-endian. A frame is written with one write(); it is made durable with
+// fdatasync() before that write call returns, or later by sync() (group commit).
 import fs from 'node:fs'
 import { crc32 } from 'node:zlib'
 import { CorruptFileError } from '../errors.js'
@@ -157,20 +157,37 @@ export class JournalWriter {
   /** Callers waiting for the next fdatasync, and the batch whose fdatasync runs now. */
   private waiting: SyncWaiter[] = []
   private inFlight: SyncWaiter[] | undefined
+  /** A later fdatasync that WITHINMS callers are waiting for, and when it is due. */
+  private timer: NodeJS.Timeout | undefined
+  private timerDue = Infinity
 
   /**
    * Resolves once every frame appended so far is on disk. The fdatasync runs on libuv's thread
    * pool, so the event loop keeps going, and callers that arrive meanwhile share the next one
-   * (group commit): at most one fdatasync in flight, one more queued.
+   * (group commit): at most one fdatasync in flight, one more queued. WITHINMS > 0 lets it wait
+   * up to that long for more frames to share it (group commit over time, like Redis's
+   * `appendfsync everysec`): the frames are already written, so only a power cut can lose them.
    */
-  async sync (): Promise<void> {
+  async sync (withinMs = 0): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.waiting.push({ resolve, reject, settled: false })
-      this.kick()
+      if (withinMs <= 0) {
+        this.kick()
+        return
+      }
+      const due = Date.now() + withinMs
+      if (this.timer !== undefined && this.timerDue <= due) return
+      clearTimeout(this.timer)
+      this.timerDue = due
+      this.timer = setTimeout(() => { this.kick() }, withinMs)
+      this.timer.unref() // close() syncs what is left
     })
   }
 
   private kick (): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.timerDue = Infinity
     if (this.inFlight !== undefined || this.waiting.length === 0 || this.fd < 0) return
     const batch = this.waiting
     this.waiting = []
@@ -184,6 +201,9 @@ export class JournalWriter {
 
   /** Makes everything durable now, synchronously, and settles every waiter (before a close or a snapshot). */
   syncSync (): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.timerDue = Infinity
     const waiters = [...(this.inFlight ?? []), ...this.waiting]
     this.inFlight = undefined
     this.waiting = []

@@ -16,7 +16,7 @@ const SQL_CREATE_SCHEMA_VERSION =
 const SQL_HAS_SCHEMA_VERSION = "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
 const SQL_SCHEMA_VERSION = 'SELECT coalesce(max(version), 0) AS v FROM schema_version'
 /** Connection settings; sql.js keeps the database in memory, so SQLite's own durability is moot. */
-const SQL_CONNECTION_PRAGMAS = `PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -${PAGE_CACHE_KIB}`
+const SQL_CONNECTION_PRAGMAS = `PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -${PAGE_CACHE_KIB}`
 
 export interface Loaded {
   db: Database

@@ -77,9 +77,9 @@ export class RoomTables {
     if (statements.length > 0) this.store.batch(statements)
   }
 
-  /** Applied now; the promise resolves once durable (group commit, see Store.batchAsync). */
-  async batchAsync (statements: SqlStatement[]): Promise<void> {
-    if (statements.length > 0) await this.store.batchAsync(statements)
+  /** Applied and written now (kill -9 safe); the promise resolves once on disk, within WITHINMS (see Store.commit). */
+  commit (statements: SqlStatement[], withinMs = 0): Promise<void> {
+    return statements.length > 0 ? this.store.commit(statements, withinMs).durable : Promise.resolve()
   }
 
   meta (key: string): string | undefined {

@@ -177,6 +177,61 @@ describe('Store', () => {
     again.close()
   })
 
+  it('commit: the record is written before it returns (kill -9 safe), reads see it at once, order is kept', async () => {
+    const path = freshPath()
+    const store = await Store.open({ sqlJs }, { path, migrations: COUNTER })
+    const before = size(`${path}-journal`)
+    const { durable } = store.commit([['UPDATE counter SET n = n + 1'], ['UPDATE counter SET n = n * ?', [10]]])
+    assert.ok(size(`${path}-journal`) > before, 'the journal record is on file when commit returns')
+    assert.equal(counter(store), 10, 'a read applies what is behind first')
+    store.commit([['UPDATE counter SET n = n + 5']])
+    store.run('UPDATE counter SET n = n * 2') // a synchronous write after a commit keeps the order
+    assert.equal(counter(store), 30)
+    await durable
+    store.commit([['UPDATE counter SET n = n + 1']])
+    abandon(store) // a kill -9 right after commit returned: nothing applied in memory matters
+    const again = await Store.open({ sqlJs }, { path, migrations: COUNTER })
+    assert.equal(counter(again), 31)
+    again.close()
+  })
+
+  it('commit: applies in the background, durable resolves within the given time, close syncs what waits', async () => {
+    const path = freshPath()
+    const store = await Store.open({ sqlJs }, { path, migrations: COUNTER })
+    let synced = false
+    const waiting = store.commit([['UPDATE counter SET n = n + 1']], 60_000).durable.then(() => { synced = true })
+    await new Promise(resolve => setTimeout(resolve, 100))
+    assert.equal(synced, false, 'the fdatasync waits for others to share it')
+    store.snapshot() // applies what is behind: the snapshot holds it
+    store.close() // settles the waiting fdatasync
+    await waiting
+    assert.equal(synced, true)
+    const again = await Store.open({ sqlJs }, { path, migrations: COUNTER })
+    assert.equal(counter(again), 1)
+    again.close()
+  })
+
+  it('commit: a parameter that cannot be journaled throws and leaves nothing behind', async () => {
+    const path = freshPath()
+    const store = await Store.open({ sqlJs }, { path, migrations: MIGRATIONS })
+    const before = size(`${path}-journal`)
+    assert.throws(() => store.commit([['INSERT INTO meta (key, value) VALUES (?, ?)', ['k', { not: 'bindable' } as unknown as string]]]))
+    assert.equal(size(`${path}-journal`), before)
+    assert.deepEqual(store.all('SELECT key FROM meta'), [])
+    store.close()
+  })
+
+  it('commit: a statement that fails when applied stops the store taking writes (fail closed)', async () => {
+    const path = freshPath()
+    const store = await Store.open({ sqlJs }, { path, migrations: MIGRATIONS })
+    store.run('INSERT INTO meta (key, value) VALUES (?, ?)', ['a', 1])
+    store.commit([['INSERT INTO meta (key, value) VALUES (?, ?)', ['a', 2]]]) // duplicate key: fails only when applied
+    assert.throws(() => store.all('SELECT key FROM meta'), /could not apply journaled writes: UNIQUE constraint failed: meta.key/)
+    assert.throws(() => store.run('INSERT INTO meta (key, value) VALUES (?, ?)', ['b', 3]), /could not apply journaled writes/)
+    assert.deepEqual(store.all('SELECT key, value FROM meta'), [{ key: 'a', value: 1 }])
+    abandon(store)
+  })
+
   it('does not write a journal record for a write that changes nothing', async () => {
     const path = freshPath()
     const store = await Store.open({ sqlJs }, { path, migrations: MIGRATIONS })
