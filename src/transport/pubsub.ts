@@ -112,6 +112,9 @@ export function messageId (msg: Message): Uint8Array {
   return createHash('sha256').update(msg.data).digest()
 }
 
+/** Messages at least this large get gossipsub's IDONTWANT announcements (see gossipsubInit). */
+export const IDONTWANT_MIN_BYTES = 16 * 1024
+
 /** The gossipsub init for a node whose messages carry at most `maxMessageBytes` of data. */
 export function gossipsubInit (maxMessageBytes: number): Partial<GossipsubOpts> {
   return {
@@ -136,6 +139,12 @@ export function gossipsubInit (maxMessageBytes: number): Partial<GossipsubOpts> 
     allowPublishToZeroTopicPeers: false,
     ignoreDuplicatePublishError: false,
     emitSelf: false,
+    // IDONTWANT ("I have this one, do not send it") goes to every mesh peer BEFORE the validator
+    // runs, for each message of at least this many bytes (gossipsub's default: 512). For chat
+    // envelopes (~0.5-2 KiB) that is an extra control frame per message per neighbour, waking
+    // every neighbour right when the message itself needs the CPU (bench/room: the hub spent
+    // ~1 ms sending them before validating); it only pays for large messages (line batches).
+    idontwantMinDataSize: IDONTWANT_MIN_BYTES,
     scoreParams: SCORE_PARAMS,
     scoreThresholds: SCORE_THRESHOLDS
   }
