@@ -12,6 +12,9 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { cleanEnv, percentile, round } from './lib.js'
 
@@ -28,6 +31,8 @@ export interface BenchConfig {
   worker: string[]
   /** How long peers get to connect and form the mesh. */
   setupTimeoutMs?: number
+  /** Unmeasured messages before the run: `rate`/s for `seconds` (default none). */
+  warmup?: { seconds: number, rate: number }
 }
 
 export interface BenchResult {
@@ -92,6 +97,27 @@ type Command =
   | { cmd: 'report' }
   | { cmd: 'stop' }
 
+/**
+ * BENCH_CPU_PROF=DIR: a V8 CPU profile of each worker from `begin` to `report` (the measured run
+ * only, not start-up), written to DIR/<pid>-<index>.cpuprofile.
+ */
+function profiler (dir: string | undefined): { start: () => Promise<void>, stop: (index: number) => Promise<void> } {
+  if (dir === undefined) return { start: async () => {}, stop: async () => {} }
+  const session = new Session()
+  return {
+    async start () {
+      session.connect()
+      await session.post('Profiler.enable')
+      await session.post('Profiler.start')
+    },
+    async stop (index) {
+      const { profile } = await session.post('Profiler.stop')
+      writeFileSync(join(dir, `${process.pid}-${index}.cpuprofile`), JSON.stringify(profile))
+      session.disconnect()
+    }
+  }
+}
+
 /** Run this process as a worker: obey commands on stdin, answer one JSON line each on stdout. */
 export async function runWorker (adapter: WorkerAdapter): Promise<void> {
   const reply = (msg: Record<string, unknown>): void => { process.stdout.write(JSON.stringify(msg) + '\n') }
@@ -99,6 +125,7 @@ export async function runWorker (adapter: WorkerAdapter): Promise<void> {
   const seen = new Set<number>()
   let cpuStart = process.cpuUsage()
   let opts: WorkerStart | undefined
+  const profile = profiler(process.env.BENCH_CPU_PROF)
   const onPayload = (payload: Uint8Array): void => {
     const p = readPayload(payload)
     if (p === undefined || seen.has(p.seq)) return
@@ -111,10 +138,11 @@ export async function runWorker (adapter: WorkerAdapter): Promise<void> {
       switch (c.cmd) {
         case 'start': opts = c.opts; reply({ ok: true, ...(await adapter.start(c.opts, onPayload)) }); break
         case 'ready': await adapter.ready(opts!); reply({ ok: true }); break
-        case 'begin': latencies.length = 0; seen.clear(); cpuStart = process.cpuUsage(); reply({ ok: true }); break
+        case 'begin': latencies.length = 0; seen.clear(); await profile.start(); cpuStart = process.cpuUsage(); reply({ ok: true }); break
         case 'publish': reply({ ok: true, sent: await publishFor(adapter, c.seconds, c.rate, c.size) }); break
         case 'report': {
           const cpu = process.cpuUsage(cpuStart)
+          await profile.stop(opts?.index ?? 0)
           reply({ ok: true, latencies, cpuMs: (cpu.user + cpu.system) / 1000 })
           break
         }
@@ -149,9 +177,7 @@ class WorkerHandle {
 
   constructor (readonly index: number, worker: string[]) {
     const [script, ...args] = worker
-    // BENCH_CPU_PROF=DIR writes a V8 CPU profile of every worker there (to see where time goes).
-    const prof = process.env.BENCH_CPU_PROF !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-    this.#child = spawn(process.execPath, [...prof, '--import', 'tsx', script!, ...args, '--worker'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+    this.#child = spawn(process.execPath, ['--import', 'tsx', script!, ...args, '--worker'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
     this.#child.stderr.setEncoding('utf8').on('data', (d: string) => { this.stderr = (this.stderr + d).slice(-4000) })
     createInterface({ input: this.#child.stdout }).on('line', (line) => {
       const resolve = this.#pending.shift()
@@ -194,8 +220,14 @@ export async function runBench (config: BenchConfig): Promise<BenchResult> {
     const hubInfo = typeof hubStart.info === 'string' ? { hub: hubStart.info } : {}
     await Promise.all(workers.slice(1).map(async w => await w.send({ cmd: 'start', opts: { index: w.index, peers: config.peers, bootstrap, ...hubInfo } }, setupTimeoutMs)))
     await Promise.all(workers.map(async w => await w.send({ cmd: 'ready' }, setupTimeoutMs)))
-    await Promise.all(workers.map(async w => await w.send({ cmd: 'begin' })))
     const publisher = workers[workers.length - 1]!
+    if (config.warmup !== undefined && config.warmup.seconds > 0) {
+      // Not measured: brings every peer to its steady state (JIT-compiled code, warm caches and
+      // buffers) before the run, as a member that has been running for a while. Same for both sides.
+      await publisher.send({ cmd: 'publish', seconds: config.warmup.seconds, rate: config.warmup.rate, size: config.size }, config.warmup.seconds * 1000 + setupTimeoutMs)
+      await new Promise(resolve => setTimeout(resolve, 1000)) // let the last warm-up messages land
+    }
+    await Promise.all(workers.map(async w => await w.send({ cmd: 'begin' })))
     const { sent } = await publisher.send({ cmd: 'publish', seconds: config.seconds, rate: config.rate, size: config.size },
       config.seconds * 1000 + setupTimeoutMs) as { sent: number }
     await new Promise(resolve => setTimeout(resolve, 1000)) // stragglers
