@@ -208,9 +208,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined || result.id === undefined) return result
     this.#handoff.accepted(result.id)
     const h = result.header
-    const chain = room.validationContext(this.#tables, 0).inboundChain(h.sender, h.epoch)!
-    const statements: SqlStatement[] = [room.inboundStatement(this.#tables, chain)]
     if (result.payload.type === 'log-entry') {
+      const chain = room.validationContext(this.#tables, 0).inboundChain(h.sender, h.epoch)!
+      const statements: SqlStatement[] = [room.inboundStatement(this.#tables, chain)]
       try {
         room.log.merge([result.payload.logEntry])
         statements.push(...room.logStatements(this.#tables))
@@ -220,19 +220,23 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       this.#queue(statements)
       return result
     }
-    const m = result.payload.message
-    const stored: StoredMessage = {
-      id: result.id, roomId: room.roomId, ts: h.tsMs, sender: h.sender, epoch: h.epoch, chainIndex: h.index,
-      text: m.text, title: m.title === '' ? undefined : m.title, priority: m.priority === 0 ? undefined : m.priority, tags: m.tags,
-      envelope: data, receivedAt: this.#now(), lines: m.lines.length > 0 ? m.lines : undefined
-    }
-    statements.push(this.#history.appendStatement(stored))
     room.lastMessageAt = this.#now()
-    // Accept now, so gossipsub forwards without waiting for our disk; the message is shown (and
-    // a receipt sent, when asked for) once its row and the advanced chain are durable.
+    // Accept now, so gossipsub forwards without waiting for us: the row, the advanced chain's
+    // state and what to show are built when the batch is written (flush), not before the
+    // forward. The message is shown (and a receipt sent, when asked for) once written.
+    const m = result.payload.message
     const id = result.id
-    const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
-    this.#queue(statements, this.#showAll(room, stored), after)
+    const receivedAt = this.#now()
+    this.#later(() => {
+      const chain = room.validationContext(this.#tables, 0).inboundChain(h.sender, h.epoch)!
+      const stored: StoredMessage = {
+        id, roomId: room.roomId, ts: h.tsMs, sender: h.sender, epoch: h.epoch, chainIndex: h.index,
+        text: m.text, title: m.title === '' ? undefined : m.title, priority: m.priority === 0 ? undefined : m.priority, tags: m.tags,
+        envelope: data, receivedAt, lines: m.lines.length > 0 ? m.lines : undefined
+      }
+      const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
+      this.#queue([room.inboundStatement(this.#tables, chain), this.#history.appendStatement(stored)], this.#showAll(room, stored), after)
+    })
     return result
   }
 
@@ -244,14 +248,26 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
 
   readonly #pendingAfter: Array<() => void> = []
 
-  #queue (statements: SqlStatement[], show: ShownMessage[] = [], after?: () => void): void {
-    this.#pending.push(...statements)
-    this.#pendingShow.push(...show)
-    if (after !== undefined) this.#pendingAfter.push(after)
+  readonly #jobs: Array<() => void> = []
+
+  /** Work that builds what the next flush writes and shows, run at the start of that flush. */
+  #later (job: () => void): void {
+    this.#jobs.push(job)
+    this.#schedule()
+  }
+
+  #schedule (): void {
     if (!this.#flushScheduled) {
       this.#flushScheduled = true
       setImmediate(() => { void this.flush() })
     }
+  }
+
+  #queue (statements: SqlStatement[], show: ShownMessage[] = [], after?: () => void): void {
+    this.#pending.push(...statements)
+    this.#pendingShow.push(...show)
+    if (after !== undefined) this.#pendingAfter.push(after)
+    this.#schedule()
   }
 
   /**
@@ -262,6 +278,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
    * sender we keep it) or NOW asks for it at once, and the receipts go once it is done.
    */
   async flush (options: { now?: boolean } = {}): Promise<void> {
+    for (const job of this.#jobs.splice(0)) job()
     this.#flushScheduled = false
     const statements = this.#pending.splice(0)
     const shows = this.#pendingShow.splice(0)
