@@ -1,4 +1,4 @@
-// kill -9 during a burst of appends (and during snapshots): every acknowledged message survives, the db stays sound.
+// kill -9 during a burst of appends (and during snapshots), and of commits: every acknowledged message survives, the db stays sound.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -34,8 +34,8 @@ const PLAN: KillAt[] = ['append', 'export', 'write', 'append', 'write']
  * (only a snapshot stops it that long, and a snapshot starts with the in-memory export);
  * 'write': as soon as the snapshot's temp file appears. Returns every id it acknowledged.
  */
-async function burst (path: string, killAfter: number, at: KillAt): Promise<string[]> {
-  const child = spawnFixture('store-crash-child.ts', [path, String(THRESHOLD)])
+async function burst (path: string, killAfter: number, at: KillAt, mode = 'append'): Promise<string[]> {
+  const child = spawnFixture('store-crash-child.ts', [path, String(THRESHOLD), mode])
   const acked: string[] = []
   let partial = ''
   let stderr = ''
@@ -94,4 +94,19 @@ it('keeps every acknowledged append across kill -9, including kills during snaps
   }
   t.diagnostic(`${allAcked.length} acknowledged appends over ${PLAN.length} kills (${PLAN.join(', ')}); ` +
     `${evidence} left a snapshot half-done on disk`)
+})
+
+it('keeps every message acknowledged by commit() (journaled, applied and fsynced later) across kill -9', { timeout: 300_000 }, async (t) => {
+  const path = join(dir, 'commit.db')
+  const allAcked: string[] = []
+  for (let round = 0; round < 4; round++) {
+    allAcked.push(...await burst(path, 200 + round * 53, 'append', 'commit'))
+    const store = await Store.open({ sqlJs }, { path, migrations: MIGRATIONS })
+    const history = new History({ store })
+    const missing = allAcked.filter(id => !history.has(Buffer.from(id, 'hex')))
+    assert.deepEqual(missing, [], `round ${round}: acknowledged ids missing after kill -9`)
+    assert.deepEqual(store.all('PRAGMA integrity_check'), [{ integrity_check: 'ok' }])
+    store.close()
+  }
+  t.diagnostic(`${allAcked.length} commits acknowledged over 4 kills`)
 })
