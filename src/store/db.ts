@@ -335,7 +335,7 @@ export class Store {
     }
   }
 
-  private write (statements: SqlStatement[], sync = true): number {
+  private write (statements: SqlStatement[]): number {
     this.assertWritable()
     if (statements.length === 0) return 0
     this.catchUp() // keep the order of writes
@@ -354,7 +354,7 @@ export class Store {
         this.rollback()
         return 0
       }
-      this.journal!.append(payload, sync)
+      this.journal!.append(payload)
     } catch (err) {
       this.rollback()
       throw err
