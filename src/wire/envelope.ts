@@ -3,6 +3,7 @@
 import { equals } from 'uint8arrays'
 import { Envelope, EnvelopeHeader, Receipt, SenderKey } from '../../topics/envelope.js'
 import { MalformedInputError } from '../errors.js'
+import { CanonicalReader } from './canonical.js'
 import { PAYLOAD_BUCKETS } from './payload.js'
 
 export const ENVELOPE_VERSION = 1
@@ -110,6 +111,45 @@ export function encodeEnvelope (parts: { headerBytes: Uint8Array, ciphertext: Ui
 export function decodeEnvelope (bytes: Uint8Array): DecodedEnvelope {
   if (!(bytes instanceof Uint8Array)) throw new MalformedInputError('the envelope is not a byte array')
   if (bytes.length > ENVELOPE_MAX_BYTES) throw new MalformedInputError(`the envelope is ${bytes.length} bytes, more than ${ENVELOPE_MAX_BYTES}`)
+  return decodeCanonicalEnvelope(bytes) ?? decodeEnvelopeGeneric(bytes)
+}
+
+/**
+ * The fast path: a canonical version-1 envelope read in one pass (tags 1, 2, 3, then the header's
+ * fields in order, every field within its limits). Undefined for anything else, which
+ * decodeEnvelopeGeneric then accepts or refuses with the precise error.
+ */
+export function decodeCanonicalEnvelope (bytes: Uint8Array): DecodedEnvelope | undefined {
+  const r = new CanonicalReader(bytes)
+  if (!r.take(0x0a)) return undefined
+  const headerBytes = r.lengthDelimited()
+  if (headerBytes === undefined || headerBytes.length === 0 || headerBytes.length > HEADER_MAX_BYTES || !r.take(0x12)) return undefined
+  const ciphertext = r.lengthDelimited()
+  if (ciphertext === undefined || !CIPHERTEXT_LENGTHS.includes(ciphertext.length) || !r.take(0x1a)) return undefined
+  const signature = r.lengthDelimited()
+  if (signature === undefined || signature.length !== SIGNATURE_LENGTH || !r.done) return undefined
+  const header = decodeCanonicalHeader(headerBytes)
+  return header === undefined ? undefined : { headerBytes, header, ciphertext, signature }
+}
+
+/** version 1 ‖ room_id ‖ [epoch ≠ 0] ‖ sender ‖ [index ≠ 0] ‖ [ts_ms ≠ 0], each exactly as protons writes it. */
+function decodeCanonicalHeader (bytes: Uint8Array): EnvelopeHeader | undefined {
+  const r = new CanonicalReader(bytes)
+  if (!r.take(0x08) || !r.take(ENVELOPE_VERSION) || !r.take(0x12)) return undefined
+  const roomId = r.lengthDelimited()
+  if (roomId === undefined || roomId.length !== ROOM_ID_LENGTH) return undefined
+  const epoch = r.optionalUint32(0x18)
+  if (epoch < 0 || !r.take(0x22)) return undefined
+  const sender = r.lengthDelimited()
+  if (sender === undefined || sender.length !== SENDER_LENGTH) return undefined
+  const index = r.optionalUint32(0x28)
+  const tsMs = r.optionalSafeInteger(0x30)
+  if (index < 0 || tsMs < 0 || !r.done) return undefined
+  return { version: ENVELOPE_VERSION, roomId: roomId as Uint8Array<ArrayBuffer>, epoch, sender: sender as Uint8Array<ArrayBuffer>, index, tsMs }
+}
+
+/** The generic path: protons decode, then re-encode and compare (canonical form), then the limits. */
+export function decodeEnvelopeGeneric (bytes: Uint8Array): DecodedEnvelope {
   let env: Envelope
   try {
     env = Envelope.decode(bytes)

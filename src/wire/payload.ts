@@ -3,6 +3,7 @@
 import { equals } from 'uint8arrays'
 import { Payload, type Message } from '../../topics/envelope.js'
 import { MalformedInputError } from '../errors.js'
+import { CanonicalReader } from './canonical.js'
 
 /** Padded payload sizes: the encoded payload is padded to the smallest bucket that fits. */
 export const PAYLOAD_BUCKETS: readonly number[] = [256, 1024, 4096, 16384, 61440]
@@ -153,6 +154,62 @@ export function decodePayload (bytes: Uint8Array): DecodedPayload {
   if (!PAYLOAD_BUCKETS.includes(bytes.length)) {
     throw new MalformedInputError(`the payload is ${bytes.length} bytes, expected one of ${PAYLOAD_BUCKETS.join(', ')}`)
   }
+  return decodeCanonicalPayload(bytes) ?? decodePayloadGeneric(bytes)
+}
+
+/**
+ * The fast path: a canonical message payload read in one pass (message fields in number order,
+ * each within its limits, then at most two padding entries). Undefined for anything else — log
+ * entries included — which decodePayloadGeneric then accepts or refuses with the precise error.
+ */
+export function decodeCanonicalPayload (bytes: Uint8Array): DecodedPayload | undefined {
+  const r = new CanonicalReader(bytes)
+  if (!r.take(0x0a)) return undefined
+  const body = r.lengthDelimited()
+  const message = body === undefined ? undefined : decodeCanonicalMessage(body)
+  if (message === undefined) return undefined
+  for (let entries = 0; !r.done; entries++) {
+    if (entries === PADDING_ENTRIES_MAX || !r.take(PADDING_TAG) || r.lengthDelimited() === undefined) return undefined
+  }
+  return { type: 'message', message }
+}
+
+/** A Message as protons writes it (defaults left out), with checkMessage's rules applied. */
+function decodeCanonicalMessage (bytes: Uint8Array): Message | undefined {
+  const r = new CanonicalReader(bytes)
+  let text = ''
+  if (r.take(0x0a)) {
+    const s = r.string()
+    if (s === undefined || s.byteLength === 0 || s.byteLength > TEXT_MAX_BYTES) return undefined
+    text = s.value
+  }
+  let title = ''
+  if (r.take(0x12)) {
+    const s = r.string()
+    if (s === undefined || s.byteLength === 0 || s.byteLength > TITLE_MAX_BYTES || CONTROL.test(s.value)) return undefined
+    title = s.value
+  }
+  const priority = r.optionalUint32(0x18)
+  if (priority < 0 || priority > PRIORITY_MAX) return undefined
+  const tags: string[] = []
+  while (r.take(0x22)) {
+    const s = r.string()
+    if (s === undefined || tags.length === TAGS_MAX || s.byteLength === 0 || s.byteLength > TAG_MAX_BYTES || CONTROL.test(s.value)) return undefined
+    tags.push(s.value)
+  }
+  const lines: string[] = []
+  while (r.take(0x2a)) {
+    const s = r.string()
+    if (s === undefined || lines.length === LINES_MAX || s.byteLength > LINE_MAX_BYTES) return undefined
+    lines.push(s.value)
+  }
+  const wantReceipts = r.take(0x30)
+  if ((wantReceipts && !r.take(0x01)) || !r.done) return undefined
+  return { text, title, priority, tags, lines, wantReceipts }
+}
+
+/** The generic path: protons decode, then re-encode and compare (canonical form), then checkMessage. */
+export function decodePayloadGeneric (bytes: Uint8Array): DecodedPayload {
   let payload: Payload
   try {
     payload = Payload.decode(bytes, { limits: { padding: PADDING_ENTRIES_MAX, message: { tags: TAGS_MAX, lines: LINES_MAX } } })
