@@ -92,3 +92,30 @@ export class CanonicalReader {
     return -1
   }
 }
+
+// ---------------------------------------------------------------- writing
+
+/** Bytes the varint of N (a non-negative safe integer) takes. */
+export function varintLength (n: number): number {
+  let len = 1
+  while (n >= 0x80) { n = Math.floor(n / 128); len++ }
+  return len
+}
+
+/** Writes N as a varint at AT; returns the position after it. */
+export function putVarint (out: Uint8Array, at: number, n: number): number {
+  while (n >= 0x80) { out[at++] = (n % 128) | 0x80; n = Math.floor(n / 128) }
+  out[at++] = n
+  return at
+}
+
+/** Bytes a length-delimited field of N bytes takes (single-byte tag). */
+export const lengthDelimitedSize = (n: number): number => 1 + varintLength(n) + n
+
+/** Writes TAG ‖ varint(len) ‖ BYTES at AT; returns the position after them. */
+export function putLengthDelimited (out: Uint8Array, at: number, tag: number, bytes: Uint8Array): number {
+  out[at++] = tag
+  at = putVarint(out, at, bytes.length)
+  out.set(bytes, at)
+  return at + bytes.length
+}

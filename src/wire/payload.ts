@@ -3,7 +3,7 @@
 import { equals } from 'uint8arrays'
 import { Payload, type Message } from '../../topics/envelope.js'
 import { MalformedInputError } from '../errors.js'
-import { CanonicalReader } from './canonical.js'
+import { CanonicalReader, lengthDelimitedSize, putLengthDelimited, putVarint, varintLength } from './canonical.js'
 
 /** Padded payload sizes: the encoded payload is padded to the smallest bucket that fits. */
 export const PAYLOAD_BUCKETS: readonly number[] = [256, 1024, 4096, 16384, 61440]
@@ -46,16 +46,20 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 // A lone surrogate does not survive UTF-8 (it would decode as U+FFFD): refuse it up front.
 const LONE_SURROGATE = /\p{Cs}/u
 
-function checkString (name: string, value: unknown, maxBytes: number, noControls: boolean): void {
+/** Checks a string field and returns its UTF-8 bytes. */
+function checkString (name: string, value: unknown, maxBytes: number, noControls: boolean): Uint8Array {
   if (typeof value !== 'string') throw new MalformedInputError(`"${name}" expected a string, got ${typeof value}`)
   if (LONE_SURROGATE.test(value)) throw new MalformedInputError(`"${name}" is not valid Unicode`)
-  const bytes = encoder.encode(value).length
-  if (bytes > maxBytes) throw new MalformedInputError(`"${name}" is ${bytes} bytes, more than ${maxBytes}`)
+  const bytes = encoder.encode(value)
+  if (bytes.length > maxBytes) throw new MalformedInputError(`"${name}" is ${bytes.length} bytes, more than ${maxBytes}`)
   if (noControls && CONTROL.test(value)) throw new MalformedInputError(`"${name}" contains control characters`)
+  return bytes
 }
 
-/** The field rules of a Message; throws MalformedInputError naming the first broken one. */
-export function checkMessage (m: MessageInput): Message {
+/** A Message that passed checkMessage's rules, with the UTF-8 bytes of its strings. */
+interface CheckedMessage { message: Message, text: Uint8Array, title: Uint8Array, tags: Uint8Array[], lines: Uint8Array[] }
+
+function checkFields (m: MessageInput): CheckedMessage {
   const message: Message = {
     text: m.text ?? '',
     title: m.title ?? '',
@@ -64,29 +68,48 @@ export function checkMessage (m: MessageInput): Message {
     lines: m.lines ?? [],
     wantReceipts: m.wantReceipts ?? false
   }
-  checkString('text', message.text, TEXT_MAX_BYTES, false)
-  checkString('title', message.title, TITLE_MAX_BYTES, true)
+  const text = checkString('text', message.text, TEXT_MAX_BYTES, false)
+  const title = checkString('title', message.title, TITLE_MAX_BYTES, true)
   if (!Number.isInteger(message.priority) || message.priority < 0 || message.priority > PRIORITY_MAX) {
     throw new MalformedInputError(`"priority" expected an integer between 0 and ${PRIORITY_MAX}, got ${String(message.priority)}`)
   }
   if (!Array.isArray(message.tags) || message.tags.length > TAGS_MAX) throw new MalformedInputError(`"tags" expected at most ${TAGS_MAX} tags`)
-  for (const tag of message.tags) {
-    checkString('tag', tag, TAG_MAX_BYTES, true)
+  const tags = message.tags.map(tag => {
+    const bytes = checkString('tag', tag, TAG_MAX_BYTES, true)
     if (tag.length === 0) throw new MalformedInputError('"tag" is empty')
-  }
+    return bytes
+  })
   if (!Array.isArray(message.lines) || message.lines.length > LINES_MAX) throw new MalformedInputError(`"lines" expected at most ${LINES_MAX} lines`)
-  for (const line of message.lines) checkString('line', line, LINE_MAX_BYTES, false)
-  return message
+  const lines = message.lines.map(line => checkString('line', line, LINE_MAX_BYTES, false))
+  if (typeof message.wantReceipts !== 'boolean') throw new MalformedInputError(`"wantReceipts" expected a boolean, got ${typeof message.wantReceipts}`)
+  return { message, text, title, tags, lines }
 }
 
-function varintLength (n: number): number {
-  let len = 1
-  while (n >= 0x80) { n = Math.floor(n / 128); len++ }
-  return len
+/** The field rules of a Message; throws MalformedInputError naming the first broken one. */
+export function checkMessage (m: MessageInput): Message {
+  return checkFields(m).message
+}
+
+/** The Message protobuf as protons writes it (fields in number order, defaults left out); the tests compare the two. */
+function encodeMessage ({ message, text, title, tags, lines }: CheckedMessage): Uint8Array {
+  let n = (text.length > 0 ? lengthDelimitedSize(text.length) : 0) + (title.length > 0 ? lengthDelimitedSize(title.length) : 0)
+  if (message.priority !== 0) n += 1 + varintLength(message.priority)
+  for (const t of tags) n += lengthDelimitedSize(t.length)
+  for (const l of lines) n += lengthDelimitedSize(l.length)
+  if (message.wantReceipts) n += 2
+  const out = new Uint8Array(n)
+  let at = 0
+  if (text.length > 0) at = putLengthDelimited(out, at, 0x0a, text)
+  if (title.length > 0) at = putLengthDelimited(out, at, 0x12, title)
+  if (message.priority !== 0) { out[at++] = 0x18; at = putVarint(out, at, message.priority) }
+  for (const t of tags) at = putLengthDelimited(out, at, 0x22, t)
+  for (const l of lines) at = putLengthDelimited(out, at, 0x2a, l)
+  if (message.wantReceipts) { out[at++] = 0x30; out[at++] = 0x01 }
+  return out
 }
 
 /** Bytes one padding entry of n zero bytes takes: tag ‖ varint(n) ‖ n bytes. */
-const entrySize = (n: number): number => 1 + varintLength(n) + n
+const entrySize = lengthDelimitedSize
 
 /** Data lengths of padding entries that take exactly `gap` bytes, or undefined (gap 1 cannot be filled). */
 function paddingEntries (gap: number): number[] | undefined {
@@ -116,29 +139,27 @@ export function paddedLength (length: number): number | undefined {
 
 /** Encodes and pads a payload to its bucket; throws MalformedInputError on a broken field or when too large. */
 export function encodePayload (input: PayloadInput): Uint8Array {
-  let body: Partial<Payload>
+  let tag: number
+  let body: Uint8Array
   if ('message' in input && input.message !== undefined) {
-    body = { message: checkMessage(input.message) }
+    tag = 0x0a
+    body = encodeMessage(checkFields(input.message))
   } else if ('logEntry' in input && input.logEntry instanceof Uint8Array) {
     if (input.logEntry.length === 0) throw new MalformedInputError('"logEntry" is empty')
-    body = { logEntry: input.logEntry as Uint8Array<ArrayBuffer> }
+    tag = 0x12
+    body = input.logEntry
   } else {
     throw new MalformedInputError('a payload needs a message or a log entry')
   }
-  const unpadded = Payload.encode(body)
-  const bucket = paddedLength(unpadded.length)
-  if (bucket === undefined) throw new MalformedInputError(`the payload is ${unpadded.length} bytes, more than fits in ${PAYLOAD_MAX_BYTES}`)
-  // Padding is field 15 and protons writes fields in number order, so appending the entries by
-  // hand gives the same bytes Payload.encode would: decodePayload's canonical check holds.
+  const unpadded = lengthDelimitedSize(body.length)
+  const bucket = paddedLength(unpadded)
+  if (bucket === undefined) throw new MalformedInputError(`the payload is ${unpadded} bytes, more than fits in ${PAYLOAD_MAX_BYTES}`)
+  // The body, then the padding entries (field 15, zeros): the bytes Payload.encode would write.
   const out = new Uint8Array(bucket)
-  out.set(unpadded)
-  let at = unpadded.length
-  for (const n of paddingEntries(bucket - unpadded.length)!) {
+  let at = putLengthDelimited(out, 0, tag, body)
+  for (const n of paddingEntries(bucket - unpadded)!) {
     out[at++] = PADDING_TAG
-    let v = n
-    while (v >= 0x80) { out[at++] = (v & 0x7f) | 0x80; v = Math.floor(v / 128) }
-    out[at++] = v
-    at += n // zeros
+    at = putVarint(out, at, n) + n
   }
   if (at !== bucket) throw new Error(`padding arithmetic is wrong: ${at} != ${bucket}`)
   return out

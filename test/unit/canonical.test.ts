@@ -8,6 +8,7 @@ import { CanonicalReader } from '../../src/wire/canonical.js'
 import {
   ENVELOPE_MAX_BYTES, decodeCanonicalEnvelope, decodeEnvelope, decodeEnvelopeGeneric, encodeEnvelope, encodeHeader
 } from '../../src/wire/envelope.js'
+import { Envelope, EnvelopeHeader, Payload } from '../../topics/envelope.js'
 import { PAYLOAD_BUCKETS, decodeCanonicalPayload, decodePayload, decodePayloadGeneric, encodePayload, type PayloadInput } from '../../src/wire/payload.js'
 
 /** A small deterministic PRNG (xorshift32), so a failure reproduces. */
@@ -147,6 +148,35 @@ describe('canonical payload decoder', () => {
       }
     }
     assert.ok(taken > total / 10, `${taken} of ${total} mutations decoded on the fast path`)
+  })
+})
+
+describe('hand-written encoders', () => {
+  it('write the bytes protons writes, for headers, envelopes and payloads of every shape', () => {
+    const rand = prng(0x5eed)
+    const pick = <T>(xs: T[]): T => xs[rand() % xs.length]!
+    const num = (): number => pick([0, 1, 127, 128, 300, 16383, 16384, 0xffffffff, rand()])
+    for (let i = 0; i < 2000; i++) {
+      const h = { version: 1, roomId: Uint8Array.from({ length: 32 }, () => rand() & 0xff), epoch: num(), sender: Uint8Array.from({ length: 32 }, () => rand() & 0xff), index: num(), tsMs: pick([0, 1, 1_750_000_000_000, Number.MAX_SAFE_INTEGER, rand() * 1000]) }
+      const headerBytes = encodeHeader(h as any)
+      assert.deepEqual(headerBytes, EnvelopeHeader.encode(h as any))
+      const parts = { headerBytes, ciphertext: new Uint8Array(pick([272, 1040, 4112])).fill(i & 0xff), signature: new Uint8Array(64).fill(7) }
+      assert.deepEqual(encodeEnvelope(parts), Envelope.encode({ header: parts.headerBytes, ciphertext: parts.ciphertext, signature: parts.signature } as any))
+    }
+    const strings = ['', 'a', 'ü', '漢字', '🦀', '\ufeff', 'x'.repeat(127), 'y'.repeat(128), 'z'.repeat(20000)]
+    for (let i = 0; i < 500; i++) {
+      const message = {
+        text: pick(strings), title: pick(['', 'title', 'ü'.repeat(128)]), priority: rand() % 6,
+        tags: Array.from({ length: rand() % 4 }, () => pick(['a', 'ops', '🔥'])), lines: Array.from({ length: rand() % 4 }, () => pick(strings)),
+        wantReceipts: rand() % 2 === 0
+      }
+      const padded = encodePayload({ message })
+      const unpadded = Payload.encode({ message })
+      assert.deepEqual(padded.subarray(0, unpadded.length), unpadded)
+      assert.deepEqual(decodePayload(padded), { type: 'message', message })
+    }
+    const logEntry = new Uint8Array(300).fill(3)
+    assert.deepEqual(encodePayload({ logEntry }).subarray(0, 303), Payload.encode({ logEntry } as any))
   })
 })
 
