@@ -49,6 +49,20 @@ export function deriveMessageKey (index: number, mk: Uint8Array): MessageKey {
   return out
 }
 
+/** One ratchet step from CK_i: the message key for index i and CK_{i+1}. */
+interface Step { key: MessageKey, chainKey: Uint8Array }
+
+function step (index: number, chainKey: Uint8Array): Step {
+  const mk = messageKeySeed(chainKey)
+  const key = deriveMessageKey(index, mk)
+  wipe(mk)
+  return { key, chainKey: nextChainKey(chainKey) }
+}
+
+function wipeStep (s: Step | undefined): void {
+  if (s !== undefined) { wipe(s.key.key); wipe(s.key.nonce); wipe(s.chainKey) }
+}
+
 interface ChainId { roomId: Uint8Array, epoch: number, sender: Uint8Array }
 /** The fields of a SenderKey (topics/envelope.proto), with any Uint8Array. */
 export interface SenderKeyFields extends ChainId { index: number, chainKey: Uint8Array }
@@ -114,6 +128,7 @@ export class OutboundSenderChain {
   readonly #startKey: Uint8Array // CK at #startIndex: what exportKey() hands to members
   #index: number
   #chainKey: Uint8Array // CK at #index
+  #prepared: Step | undefined // the step from #index, derived ahead by prepareNext()
 
   private constructor (id: ChainId, startIndex: number, startKey: Uint8Array, index: number, chainKey: Uint8Array) {
     this.roomId = id.roomId.slice(); this.epoch = id.epoch; this.sender = id.sender.slice()
@@ -142,14 +157,20 @@ export class OutboundSenderChain {
   /** The key for the next message, then the chain moves on (the old chain key is wiped). */
   next (): MessageKey {
     if (this.#index > MAX_CHAIN_INDEX) throw new MalformedInputError('the sender chain is exhausted')
-    const mk = messageKeySeed(this.#chainKey)
-    const ck = nextChainKey(this.#chainKey)
+    const s = this.#prepared ?? step(this.#index, this.#chainKey)
+    this.#prepared = undefined
     wipe(this.#chainKey)
-    this.#chainKey = ck
-    const out = deriveMessageKey(this.#index, mk)
-    wipe(mk)
+    this.#chainKey = s.chainKey
     this.#index++
-    return out
+    return s.key
+  }
+
+  /**
+   * Derives the next message's key now, so next() only hands it out: call it when idle, after a
+   * send. It holds nothing the chain key does not already give, and changes no stored state.
+   */
+  prepareNext (): void {
+    if (this.#prepared === undefined && this.#index <= MAX_CHAIN_INDEX) this.#prepared = step(this.#index, this.#chainKey)
   }
 
   /**
@@ -200,7 +221,7 @@ export class OutboundSenderChain {
   }
 
   /** Zeroes the chain keys; the object is unusable afterwards. */
-  destroy (): void { wipe(this.#startKey); wipe(this.#chainKey) }
+  destroy (): void { wipe(this.#startKey); wipe(this.#chainKey); wipeStep(this.#prepared); this.#prepared = undefined }
 
   toString (): string { return describe('OutboundSenderChain', this, `index=${this.#index}`) }
   toJSON (): string { return this.toString() }
@@ -220,6 +241,7 @@ export class InboundSenderChain {
   #floor: number
   #next: number
   #chainKey: Uint8Array // CK at #next
+  #prepared: Step | undefined // the step from #next, derived ahead by prepareNext()
   readonly #skipped: Map<number, Uint8Array> // index → MK, ascending insertion order
 
   private constructor (id: ChainId, startIndex: number, floor: number, next: number, chainKey: Uint8Array, skipped: Map<number, Uint8Array>) {
@@ -265,6 +287,17 @@ export class InboundSenderChain {
       return { ok: true, ...out }
     }
     if (index - this.#next > MAX_GAP) return { ok: false, reason: 'too-far' }
+    if (index === this.#next && this.#prepared !== undefined) {
+      // the message everyone expects next: its key was derived ahead
+      const s = this.#prepared
+      this.#prepared = undefined
+      wipe(this.#chainKey)
+      this.#chainKey = s.chainKey
+      this.#next = index + 1
+      return { ok: true, ...s.key }
+    }
+    wipeStep(this.#prepared)
+    this.#prepared = undefined
     // Keys of indexes that would fall out of the window at once are not kept at all.
     const oldNext = this.#next
     const keepFrom = Math.max(oldNext, index - MAX_SKIPPED_KEYS)
@@ -286,6 +319,15 @@ export class InboundSenderChain {
     const out = deriveMessageKey(index, mk)
     wipe(mk)
     return { ok: true, ...out }
+  }
+
+  /**
+   * Derives the key of the next index now, so keyFor() of the message expected next only hands
+   * it out: call it when idle, after accepting a message. It holds nothing the chain key does
+   * not already give, and changes no stored state.
+   */
+  prepareNext (): void {
+    if (this.#prepared === undefined && this.#next <= MAX_CHAIN_INDEX) this.#prepared = step(this.#next, this.#chainKey)
   }
 
   #advance (): void {
@@ -330,6 +372,8 @@ export class InboundSenderChain {
   /** Zeroes every key held; the object is unusable afterwards. */
   destroy (): void {
     wipe(this.#chainKey)
+    wipeStep(this.#prepared)
+    this.#prepared = undefined
     for (const mk of this.#skipped.values()) wipe(mk)
     this.#skipped.clear()
   }

@@ -235,6 +235,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
         envelope: data, receivedAt, lines: m.lines.length > 0 ? m.lines : undefined
       }
       const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
+      this.#prepare.add(chain)
       this.#queue([room.inboundStatement(this.#tables, chain), this.#history.appendStatement(stored)], this.#showAll(room, stored), after)
     })
     return result
@@ -249,6 +250,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #pendingAfter: Array<() => void> = []
 
   readonly #jobs: Array<() => void> = []
+
+  /** Chains whose next message key the flush derives once it has shown its messages (off the hot path). */
+  readonly #prepare = new Set<{ prepareNext: () => void }>()
 
   /** Work that builds what the next flush writes and shows, run at the start of that flush. */
   #later (job: () => void): void {
@@ -291,6 +295,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       return await this.#lastFlush
     }
     for (const m of shows) this.emit('message', m)
+    for (const chain of this.#prepare) chain.prepareNext()
+    this.#prepare.clear()
     const done = durable.then(() => { for (const f of afters) f() }, (err: Error) => {
       this.#log(`could not make ${shows.length} message(s) durable: ${err.message}`)
     })
@@ -322,6 +328,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs,
       lines: message.lines
     }
+    this.#prepare.add(chain)
     this.#queue([this.#history.appendStatement(stored)])
     if (this.listenerCount('sent') > 0) for (const r of this.#showAll(room, stored)) this.emit('sent', r)
     return { id: hex(sealed.id), envelope: sealed.bytes }

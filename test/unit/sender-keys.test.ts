@@ -154,6 +154,32 @@ describe('InboundSenderChain', () => {
     assert.deepEqual(got.key, k.key)
   })
 
+  it('prepareNext() derives ahead without changing any key, position or stored state', () => {
+    // two identical pairs of chains: one prepares ahead before every step, the other never does
+    const a = fresh()
+    const b = { out: OutboundSenderChain.fromState(a.out.toState()), inbound: InboundSenderChain.fromState(a.inbound.toState()) }
+    const order = [0, 1, 2, 5, 3, 6, 7, 20, 4, 21, 22, 23, 8]
+    const sentA = Array.from({ length: 24 }, () => { a.out.prepareNext(); const before = a.out.toState(); a.out.prepareNext(); assert.deepEqual(a.out.toState(), before); return a.out.next() })
+    const sentB = Array.from({ length: 24 }, () => b.out.next())
+    assert.deepEqual(sentA, sentB)
+    assert.deepEqual(a.out.toState(), b.out.toState())
+    for (const i of order) {
+      const before = a.inbound.toState()
+      a.inbound.prepareNext()
+      assert.deepEqual(a.inbound.toState(), before, 'preparing stores nothing')
+      const got = a.inbound.keyFor(i)
+      assert.deepEqual(got, b.inbound.keyFor(i), `index ${i}`)
+      assert.ok(got.ok)
+      assert.deepEqual(got.key, sentA[i]!.key)
+      assert.deepEqual(a.inbound.toState(), b.inbound.toState())
+      a.inbound.prepareNext()
+      assert.deepEqual(a.inbound.keyFor(i), { ok: false, reason: 'replay' }, 'a prepared key is never the key of a used index')
+    }
+    // a prepared chain restored from its state goes on with the same keys
+    const restored = InboundSenderChain.fromState(a.inbound.toState())
+    assert.deepEqual(restored.keyFor(24), b.inbound.keyFor(24))
+  })
+
   it('refuses a SenderKey with wrong field lengths', () => {
     const good = OutboundSenderChain.create(id).exportKey()
     assert.throws(() => InboundSenderChain.fromSenderKey({ ...good, chainKey: new Uint8Array(31) as any }), MalformedInputError)
