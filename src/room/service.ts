@@ -61,6 +61,8 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
  * this much). An fdatasync per message cost every member ~2 ms of latency on a busy box.
  */
 export const DURABLE_WITHIN_MS = 1000
+/** A member that flushed longer ago than this is idle: a lone message it need not forward is written at once. */
+const IDLE_FLUSH_MS = 5
 /** Refusals that another admin would give too (the ticket itself is dead): stop trying at once. */
 const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER'])
 
@@ -223,7 +225,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     room.lastMessageAt = this.#now()
     // Accept now, so gossipsub forwards without waiting for us: the row, the advanced chain's
     // state and what to show are built when the batch is written (flush), not before the
-    // forward. The message is shown (and a receipt sent, when asked for) once written.
+    // forward. The message is shown (and a receipt sent, when asked for) once written. A member
+    // with nobody to forward to and nothing else to write writes it at once (#schedule).
+    const urgent = !this.#net().forwardsTo(room.topic, fromPeer)
     const m = result.payload.message
     const id = result.id
     const receivedAt = this.#now()
@@ -237,7 +241,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
       this.#prepare.add(chain)
       this.#queue([room.inboundStatement(this.#tables, chain), this.#history.appendStatement(stored)], this.#showAll(room, stored), after)
-    })
+    }, urgent)
     return result
   }
 
@@ -255,12 +259,25 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #prepare = new Set<{ prepareNext: () => void }>()
 
   /** Work that builds what the next flush writes and shows, run at the start of that flush. */
-  #later (job: () => void): void {
+  #later (job: () => void, urgent = false): void {
     this.#jobs.push(job)
-    this.#schedule()
+    this.#schedule(urgent)
   }
 
-  #schedule (): void {
+  #flushSoon = false
+  #lastFlushAt = -Infinity
+
+  /**
+   * The next flush runs after this I/O phase (setImmediate), so a burst of messages is written
+   * and shown as one batch. An URGENT write when we have been idle for IDLE_FLUSH_MS runs as the
+   * next microtask instead: a lone message is shown without waiting for the rest of the phase.
+   */
+  #schedule (urgent = false): void {
+    if (urgent && !this.#flushSoon && performance.now() - this.#lastFlushAt > IDLE_FLUSH_MS) {
+      this.#flushSoon = true
+      queueMicrotask(() => { this.#flushSoon = false; void this.flush() })
+      return
+    }
     if (!this.#flushScheduled) {
       this.#flushScheduled = true
       setImmediate(() => { void this.flush() })
@@ -282,6 +299,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
    * sender we keep it) or NOW asks for it at once, and the receipts go once it is done.
    */
   async flush (options: { now?: boolean } = {}): Promise<void> {
+    this.#lastFlushAt = performance.now()
     for (const job of this.#jobs.splice(0)) job()
     this.#flushScheduled = false
     const statements = this.#pending.splice(0)

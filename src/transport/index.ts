@@ -175,6 +175,11 @@ export class Transport {
     return this.#pubsub.meshPeers(topic)
   }
 
+  /** Whether a message on `topic` from `fromPeer` is forwarded to anyone once accepted. */
+  forwardsTo (topic: string, fromPeer: string): boolean {
+    return this.#pubsub.forwardsTo(topic, fromPeer)
+  }
+
   // ---- direct streams ----
 
   /**

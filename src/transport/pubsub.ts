@@ -262,6 +262,19 @@ export class Pubsub {
   }
 
   /**
+   * Whether gossipsub forwards a message on `topic` that came from `fromPeer` to anyone: a mesh
+   * or direct peer other than it. True when the internals are unavailable.
+   */
+  forwardsTo (topic: string, fromPeer: string): boolean {
+    const g = this.#internals
+    if (g === undefined) return true
+    for (const peer of g.getMeshPeers(topic)) if (peer !== fromPeer) return true
+    const inTopic = g.topics.get(topic)
+    for (const peer of g.direct) if (peer !== fromPeer && inTopic?.has(peer) === true) return true
+    return false
+  }
+
+  /**
    * Subscribers of `topic` that a publish right now would be written to: an open outbound
    * gossipsub stream and a score at or above the publish threshold (or a direct peer).
    */
