@@ -97,7 +97,9 @@ export function sealEnvelope (input: SealInput): { bytes: Uint8Array, id: Uint8A
     const ciphertext = aeadSeal(ENVELOPE_AEAD, mk.key, mk.nonce, plaintext, aad(headerBytes))
     const signature = senderKey.sign(signingBytes(headerBytes, ciphertext))
     const bytes = encodeEnvelope({ headerBytes, ciphertext, signature })
-    return { bytes, id: messageId(headerBytes, ciphertext), index: mk.index }
+    // the id is hashed when first read: a sender can publish before spending time on it
+    let id: Uint8Array | undefined
+    return { bytes, index: mk.index, get id () { return (id ??= messageId(headerBytes, ciphertext)) } }
   } finally {
     wipe(mk.key); wipe(mk.nonce); wipe(plaintext)
   }

@@ -326,14 +326,15 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   /** Seals, persists (chain state + our copy) and publishes one message. */
   async send (room: Room, message: MessageInput): Promise<{ id: string, recipients: number, envelope: Uint8Array }> {
     const sealed = this.seal(room, message)
-    return { ...sealed, recipients: await this.republish(room, sealed.envelope) }
+    const recipients = await this.republish(room, sealed.envelope)
+    return { id: sealed.id, recipients, envelope: sealed.envelope }
   }
 
   /**
    * The first half of send: seals the message with the next key of our chain and queues our copy
    * for the store; publishing the envelope (republish) is the caller's next step.
    */
-  seal (room: Room, message: MessageInput): { id: string, envelope: Uint8Array } {
+  seal (room: Room, message: MessageInput): { readonly id: string, envelope: Uint8Array } {
     const role = room.log.roleOf(this.identity.memberPublicKey)
     if (role === undefined) throw new UsageError(`you are no longer a member of room '${room.name}'`)
     const { chain } = room.outbound()
@@ -341,15 +342,19 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     const tsMs = this.#now()
     const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs, payload: { message } })
     if (message.wantReceipts === true) this.#receipts.expect(hex(sealed.id))
-    const stored: StoredMessage = {
-      id: sealed.id, roomId: room.roomId, ts: tsMs, sender: this.identity.memberPublicKey, epoch: chain.epoch, chainIndex: sealed.index,
-      text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs,
-      lines: message.lines
-    }
+    // Our copy is built when the next flush writes it: the caller publishes first.
     this.#prepare.add(chain)
-    this.#queue([this.#history.appendStatement(stored)])
-    if (this.listenerCount('sent') > 0) for (const r of this.#showAll(room, stored)) this.emit('sent', r)
-    return { id: hex(sealed.id), envelope: sealed.bytes }
+    this.#later(() => {
+      const stored: StoredMessage = {
+        id: sealed.id, roomId: room.roomId, ts: tsMs, sender: this.identity.memberPublicKey, epoch: chain.epoch, chainIndex: sealed.index,
+        text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs,
+        lines: message.lines
+      }
+      this.#queue([this.#history.appendStatement(stored)])
+      if (this.listenerCount('sent') > 0) for (const r of this.#showAll(room, stored)) this.emit('sent', r)
+    })
+    let id: string | undefined
+    return { envelope: sealed.bytes, get id () { return (id ??= hex(sealed.id)) } }
   }
 
   /** Peers of ROOM we can write to now: whom a publish would hand the envelope to. */
