@@ -63,6 +63,12 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
 export const DURABLE_WITHIN_MS = 1000
 /** A member that flushed longer ago than this is idle: a lone message it need not forward is written at once. */
 const IDLE_FLUSH_MS = 5
+/**
+ * The next message keys of the chains a flush used are derived this long after it, when the
+ * members we just forwarded to (or published to) have had the CPU: on a shared box they are
+ * still working on the message when our flush ends.
+ */
+const PREPARE_AFTER_MS = 10
 /** Refusals that another admin would give too (the ticket itself is dead): stop trying at once. */
 const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER'])
 
@@ -255,8 +261,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
 
   readonly #jobs: Array<() => void> = []
 
-  /** Chains whose next message key the flush derives once it has shown its messages (off the hot path). */
+  /** Chains whose next message key is derived PREPARE_AFTER_MS after a flush (off the hot path). */
   readonly #prepare = new Set<{ prepareNext: () => void }>()
+  #prepareTimer: NodeJS.Timeout | undefined
 
   /** Work that builds what the next flush writes and shows, run at the start of that flush. */
   #later (job: () => void, urgent = false): void {
@@ -313,8 +320,14 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       return await this.#lastFlush
     }
     for (const m of shows) this.emit('message', m)
-    for (const chain of this.#prepare) chain.prepareNext()
-    this.#prepare.clear()
+    if (this.#prepare.size > 0 && this.#prepareTimer === undefined) {
+      this.#prepareTimer = setTimeout(() => {
+        this.#prepareTimer = undefined
+        for (const chain of this.#prepare) chain.prepareNext()
+        this.#prepare.clear()
+      }, PREPARE_AFTER_MS)
+      this.#prepareTimer.unref()
+    }
     const done = durable.then(() => { for (const f of afters) f() }, (err: Error) => {
       this.#log(`could not make ${shows.length} message(s) durable: ${err.message}`)
     })
@@ -579,6 +592,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     // Queued rows, and our chains' exact positions so the next run continues without a gap.
     for (const room of this.#rooms.values()) this.#pending.push(...room.outboundStatements(this.#tables))
     await this.flush({ now: true })
+    clearTimeout(this.#prepareTimer)
+    this.#prepare.clear()
     for (const room of this.#rooms.values()) room.destroy()
   }
 }
