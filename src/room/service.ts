@@ -20,6 +20,7 @@ import type { Identity } from './identity.js'
 import { createInvite, parseTicket } from './invite.js'
 import { MembershipLog } from './membership.js'
 import { Room } from './room.js'
+import { BatchWriter } from './writer.js'
 import type { RoleName } from '../wire/membership.js'
 
 export interface RoomServiceComponents {
@@ -92,6 +93,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #keys: KeyDistribution
   readonly #handoff = new HandoffTracker()
   readonly #receipts: Receipts
+  readonly #writer: BatchWriter<ShownMessage>
   #started = false
 
   constructor (components: RoomServiceComponents, options: RoomServiceOptions = {}) {
@@ -111,6 +113,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       log: this.#log,
       exchanged: (room, peer) => { this.emit('keys-exchanged', room, peer) }
     }, { timeoutMs: this.#timeoutMs, now: this.#now })
+    this.#writer = new BatchWriter({ tables: this.#tables, show: m => { this.emit('message', m) }, log: this.#log }, {
+      durableWithinMs: DURABLE_WITHIN_MS, idleFlushMs: IDLE_FLUSH_MS, prepareAfterMs: PREPARE_AFTER_MS
+    })
     this.#receipts = new Receipts({ identity: this.identity, net: () => this.#net(), room: roomId => this.#rooms.get(hex(roomId)), log: this.#log })
     for (const row of this.#tables.rooms()) {
       const room = Room.load(this.#tables, row, this.identity.memberPublicKey)
@@ -225,19 +230,19 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       } catch (err) {
         this.#log(`room ${room.name}: log entry from ${roomIdText(h.sender)} not applied: ${(err as Error).message}`)
       }
-      this.#queue(statements)
+      this.#writer.queue(statements)
       return result
     }
     room.lastMessageAt = this.#now()
     // Accept now, so gossipsub forwards without waiting for us: the row, the advanced chain's
     // state and what to show are built when the batch is written (flush), not before the
     // forward. The message is shown (and a receipt sent, when asked for) once written. A member
-    // with nobody to forward to and nothing else to write writes it at once (#schedule).
+    // with nobody to forward to writes it at once when idle (BatchWriter).
     const urgent = !this.#net().forwardsTo(room.topic, fromPeer)
     const m = result.payload.message
     const id = result.id
     const receivedAt = this.#now()
-    this.#later(() => {
+    this.#writer.later(() => {
       const chain = room.validationContext(this.#tables, 0).inboundChain(h.sender, h.epoch)!
       const stored: StoredMessage = {
         id, roomId: room.roomId, ts: h.tsMs, sender: h.sender, epoch: h.epoch, chainIndex: h.index,
@@ -245,95 +250,10 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
         envelope: data, receivedAt, lines: m.lines.length > 0 ? m.lines : undefined
       }
       const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
-      this.#prepare.add(chain)
-      this.#queue([room.inboundStatement(this.#tables, chain), this.#history.appendStatement(stored)], this.#showAll(room, stored), after)
+      this.#writer.prepare(chain)
+      this.#writer.queue([room.inboundStatement(this.#tables, chain), this.#history.appendStatement(stored)], this.#showAll(room, stored), after)
     }, urgent)
     return result
-  }
-
-  readonly #pending: SqlStatement[] = []
-  readonly #pendingShow: ShownMessage[] = []
-  #flushScheduled = false
-
-  #lastFlush: Promise<void> = Promise.resolve()
-
-  readonly #pendingAfter: Array<() => void> = []
-
-  readonly #jobs: Array<() => void> = []
-
-  /** Chains whose next message key is derived PREPARE_AFTER_MS after a flush (off the hot path). */
-  readonly #prepare = new Set<{ prepareNext: () => void }>()
-  #prepareTimer: NodeJS.Timeout | undefined
-
-  /** Work that builds what the next flush writes and shows, run at the start of that flush. */
-  #later (job: () => void, urgent = false): void {
-    this.#jobs.push(job)
-    this.#schedule(urgent)
-  }
-
-  #flushSoon = false
-  #lastFlushAt = -Infinity
-
-  /**
-   * The next flush runs after this I/O phase (setImmediate), so a burst of messages is written
-   * and shown as one batch. An URGENT write when we have been idle for IDLE_FLUSH_MS runs as the
-   * next microtask instead: a lone message is shown without waiting for the rest of the phase.
-   */
-  #schedule (urgent = false): void {
-    if (urgent && !this.#flushSoon && performance.now() - this.#lastFlushAt > IDLE_FLUSH_MS) {
-      this.#flushSoon = true
-      queueMicrotask(() => { this.#flushSoon = false; void this.flush() })
-      return
-    }
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true
-      setImmediate(() => { void this.flush() })
-    }
-  }
-
-  #queue (statements: SqlStatement[], show: ShownMessage[] = [], after?: () => void): void {
-    this.#pending.push(...statements)
-    this.#pendingShow.push(...show)
-    if (after !== undefined) this.#pendingAfter.push(after)
-    this.#schedule()
-  }
-
-  /**
-   * Writes queued rows and chain states as one batch, then shows its messages: once the journal
-   * record is written (before this returns) a kill -9 loses nothing that was shown, and --exec
-   * never sees a message twice. The fdatasync runs off the event loop within DURABLE_WITHIN_MS,
-   * shared by the batches of that time; a batch with receipts to send (a receipt tells the
-   * sender we keep it) or NOW asks for it at once, and the receipts go once it is done.
-   */
-  async flush (options: { now?: boolean } = {}): Promise<void> {
-    this.#lastFlushAt = performance.now()
-    for (const job of this.#jobs.splice(0)) job()
-    this.#flushScheduled = false
-    const statements = this.#pending.splice(0)
-    const shows = this.#pendingShow.splice(0)
-    const afters = this.#pendingAfter.splice(0)
-    let durable: Promise<void>
-    try {
-      durable = this.#tables.commit(statements, options.now === true || afters.length > 0 ? 0 : DURABLE_WITHIN_MS)
-    } catch (err) {
-      this.#log(`could not store ${shows.length} message(s): ${(err as Error).message}`)
-      return await this.#lastFlush
-    }
-    for (const m of shows) this.emit('message', m)
-    if (this.#prepare.size > 0 && this.#prepareTimer === undefined) {
-      this.#prepareTimer = setTimeout(() => {
-        this.#prepareTimer = undefined
-        for (const chain of this.#prepare) chain.prepareNext()
-        this.#prepare.clear()
-      }, PREPARE_AFTER_MS)
-      this.#prepareTimer.unref()
-    }
-    const done = durable.then(() => { for (const f of afters) f() }, (err: Error) => {
-      this.#log(`could not make ${shows.length} message(s) durable: ${err.message}`)
-    })
-    const previous = this.#lastFlush
-    this.#lastFlush = (async () => { await previous; await done })()
-    await this.#lastFlush
   }
 
   /** Seals, persists (chain state + our copy) and publishes one message. */
@@ -356,14 +276,14 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs, payload: { message } })
     if (message.wantReceipts === true) this.#receipts.expect(hex(sealed.id))
     // Our copy is built when the next flush writes it: the caller publishes first.
-    this.#prepare.add(chain)
-    this.#later(() => {
+    this.#writer.prepare(chain)
+    this.#writer.later(() => {
       const stored: StoredMessage = {
         id: sealed.id, roomId: room.roomId, ts: tsMs, sender: this.identity.memberPublicKey, epoch: chain.epoch, chainIndex: sealed.index,
         text: message.text ?? '', title: message.title, priority: message.priority, tags: message.tags ?? [], envelope: sealed.bytes, receivedAt: tsMs,
         lines: message.lines
       }
-      this.#queue([this.#history.appendStatement(stored)])
+      this.#writer.queue([this.#history.appendStatement(stored)])
       if (this.listenerCount('sent') > 0) for (const r of this.#showAll(room, stored)) this.emit('sent', r)
     })
     let id: string | undefined
@@ -431,7 +351,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   /** Makes sure the key CHAIN hands out next is covered by a durable reservation (no key reuse after a crash). */
   #reserve (room: Room, chain: Parameters<Room['outboundStatement']>[1]): void {
     const statement = room.reserveStatement(this.#tables, chain)
-    if (statement !== undefined) this.#tables.batch([...this.#pending.splice(0), statement])
+    if (statement !== undefined) this.#tables.batch([...this.#writer.takePending(), statement])
   }
 
   /** Members of ROOM (other than us) whose node is connected now. */
@@ -590,10 +510,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   /** Stops the network side; the caller closes the store. */
   async stop (): Promise<void> {
     // Queued rows, and our chains' exact positions so the next run continues without a gap.
-    for (const room of this.#rooms.values()) this.#pending.push(...room.outboundStatements(this.#tables))
-    await this.flush({ now: true })
-    clearTimeout(this.#prepareTimer)
-    this.#prepare.clear()
+    await this.#writer.close([...this.#rooms.values()].flatMap(room => room.outboundStatements(this.#tables)))
     for (const room of this.#rooms.values()) room.destroy()
   }
 }
