@@ -47,8 +47,8 @@ export interface ValidationContext {
 export interface ValidationResult {
   verdict: Verdict
   reason: ValidationReason
-  /** The message id, set once the signature has been verified. */
-  id?: Uint8Array
+  /** The message id, set once the signature has been verified (hashed when first read). */
+  readonly id?: Uint8Array
   /** The decoded header, set once the version has been checked. */
   header?: EnvelopeHeader
   /** The sender's role, set once membership has been checked. */
@@ -145,24 +145,27 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
   if (!ed25519Verify(header.sender, signingBytes(env.headerBytes, env.ciphertext), env.signature)) {
     return { verdict: 'reject', reason: 'bad-signature', header, role }
   }
-  const id = messageId(env.headerBytes, env.ciphertext)
+  // From here on results carry the message id, hashed when first read: a relay forwards first.
+  let id: Uint8Array | undefined
+  const withId = (r: ValidationResult): ValidationResult =>
+    Object.defineProperty(r, 'id', { get: () => (id ??= messageId(env.headerBytes, env.ciphertext)), enumerable: true })
   // 7. replay
-  if (ctx.seen(header.sender, header.epoch, header.index)) return { verdict: 'ignore', reason: 'duplicate', id, header, role }
+  if (ctx.seen(header.sender, header.epoch, header.index)) return withId({ verdict: 'ignore', reason: 'duplicate', header, role })
   // 8. timestamp window
-  if (header.tsMs > ctx.nowMs + MAX_CLOCK_SKEW_MS) return { verdict: 'reject', reason: 'too-new', id, header, role }
-  if (header.tsMs < ctx.nowMs - MAX_MESSAGE_AGE_MS) return { verdict: 'reject', reason: 'too-old', id, header, role }
+  if (header.tsMs > ctx.nowMs + MAX_CLOCK_SKEW_MS) return withId({ verdict: 'reject', reason: 'too-new', header, role })
+  if (header.tsMs < ctx.nowMs - MAX_MESSAGE_AGE_MS) return withId({ verdict: 'reject', reason: 'too-old', header, role })
   // 9. decrypt: the sender chain's key for this index (handed out once), then the AEAD, then the payload
   const chain = ctx.inboundChain(header.sender, header.epoch)
   if (chain === undefined || !same(chain.roomId, header.roomId) || chain.epoch !== header.epoch || !same(chain.sender, header.sender)) {
-    return { verdict: 'ignore', reason: 'missing-keys', id, header, role }
+    return withId({ verdict: 'ignore', reason: 'missing-keys', header, role })
   }
   const mk = chain.keyFor(header.index)
-  if (!mk.ok) return { verdict: 'ignore', reason: MISSING_KEY[mk.reason], id, header, role }
+  if (!mk.ok) return withId({ verdict: 'ignore', reason: MISSING_KEY[mk.reason], header, role })
   let plaintext: Uint8Array
   try {
     plaintext = aeadOpen(ENVELOPE_AEAD, mk.key, mk.nonce, env.ciphertext, aad(env.headerBytes))
   } catch (err) {
-    if (err instanceof CryptoError) return { verdict: 'reject', reason: 'decrypt-failed', id, header, role }
+    if (err instanceof CryptoError) return withId({ verdict: 'reject', reason: 'decrypt-failed', header, role })
     throw err
   } finally {
     wipe(mk.key); wipe(mk.nonce)
@@ -171,8 +174,8 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
   try {
     payload = decodePayload(plaintext)
   } catch (err) {
-    if (err instanceof MalformedInputError) return { verdict: 'reject', reason: 'bad-payload', id, header, role }
+    if (err instanceof MalformedInputError) return withId({ verdict: 'reject', reason: 'bad-payload', header, role })
     throw err
   }
-  return { verdict: 'accept', reason: 'ok', id, header, role, payload }
+  return withId({ verdict: 'accept', reason: 'ok', header, role, payload })
 }

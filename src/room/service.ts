@@ -218,10 +218,10 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     if (result.verdict === 'ignore' && result.reason === 'missing-keys' && result.header !== undefined) {
       this.#keys.fetchKeysOf(room, result.header.sender)
     }
-    if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined || result.id === undefined) return result
-    this.#handoff.accepted(result.id)
+    if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined) return result
     const h = result.header
     if (result.payload.type === 'log-entry') {
+      this.#handoff.accepted(result.id!)
       const chain = room.validationContext(this.#tables, 0).inboundChain(h.sender, h.epoch)!
       const statements: SqlStatement[] = [room.inboundStatement(this.#tables, chain)]
       try {
@@ -240,9 +240,10 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     // with nobody to forward to writes it at once when idle (BatchWriter).
     const urgent = !this.#net().forwardsTo(room.topic, fromPeer)
     const m = result.payload.message
-    const id = result.id
     const receivedAt = this.#now()
     this.#writer.later(() => {
+      const id = result.id!
+      this.#handoff.accepted(id)
       const chain = room.validationContext(this.#tables, 0).inboundChain(h.sender, h.epoch)!
       const stored: StoredMessage = {
         id, roomId: room.roomId, ts: h.tsMs, sender: h.sender, epoch: h.epoch, chainIndex: h.index,

@@ -256,6 +256,26 @@ describe('validation: every reason, with its verdict', () => {
     expect(room.receive(room.seal().bytes), 'accept', 'ok')
   })
 
+  it('keys derived ahead (prepareNext) seal and open exactly like keys derived on the spot', () => {
+    const room = new Room()
+    const twin = { roomId: room.roomId, epoch: room.epoch, senderKey: room.key, tsMs: NOW, payload: { message: { text: 'hi' } } }
+    const plain = OutboundSenderChain.fromState(room.chain.toState())
+    for (let i = 0; i < 4; i++) {
+      room.chain.prepareNext()
+      const a = sealEnvelope({ ...twin, chain: room.chain })
+      assert.deepEqual(a.bytes, sealEnvelope({ ...twin, chain: plain }).bytes) // deterministic: same key, same bytes
+      for (const c of room.chains.values()) c.prepareNext()
+      const r = room.receive(a.bytes)
+      expect(r, 'accept', 'ok')
+      assert.deepEqual(r.id, a.id)
+    }
+    // a prepared key opens only its own message: a signed envelope under another chain fails to decrypt
+    const wrong = OutboundSenderChain.create({ roomId: room.roomId, epoch: room.epoch, sender: room.key.publicKey })
+    for (let i = 0; i < 4; i++) wrong.next()
+    for (const c of room.chains.values()) c.prepareNext()
+    expect(room.receive(sealEnvelope({ ...twin, chain: wrong }).bytes), 'reject', 'decrypt-failed')
+  })
+
   it('decrypt-failed: signed by the member, but not under the chain we hold', () => {
     const room = new Room()
     const wrong = OutboundSenderChain.create({ roomId: room.roomId, epoch: room.epoch, sender: room.key.publicKey })

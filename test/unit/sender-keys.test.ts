@@ -159,17 +159,19 @@ describe('InboundSenderChain', () => {
     const a = fresh()
     const b = { out: OutboundSenderChain.fromState(a.out.toState()), inbound: InboundSenderChain.fromState(a.inbound.toState()) }
     const order = [0, 1, 2, 5, 3, 6, 7, 20, 4, 21, 22, 23, 8]
+    const plain = ({ index, key, nonce }: { index: number, key: Uint8Array, nonce: Uint8Array }): object => ({ index, key, nonce })
     const sentA = Array.from({ length: 24 }, () => { a.out.prepareNext(); const before = a.out.toState(); a.out.prepareNext(); assert.deepEqual(a.out.toState(), before); return a.out.next() })
     const sentB = Array.from({ length: 24 }, () => b.out.next())
-    assert.deepEqual(sentA, sentB)
+    assert.deepEqual(sentA.map(plain), sentB.map(plain))
     assert.deepEqual(a.out.toState(), b.out.toState())
     for (const i of order) {
       const before = a.inbound.toState()
       a.inbound.prepareNext()
       assert.deepEqual(a.inbound.toState(), before, 'preparing stores nothing')
       const got = a.inbound.keyFor(i)
-      assert.deepEqual(got, b.inbound.keyFor(i), `index ${i}`)
-      assert.ok(got.ok)
+      const want = b.inbound.keyFor(i)
+      assert.ok(got.ok && want.ok)
+      assert.deepEqual(plain(got), plain(want), `index ${i}`)
       assert.deepEqual(got.key, sentA[i]!.key)
       assert.deepEqual(a.inbound.toState(), b.inbound.toState())
       a.inbound.prepareNext()
