@@ -20,9 +20,6 @@ export class CanonicalReader {
 
   get done (): boolean { return this.pos === this.end }
 
-  /** The next byte without consuming it, or -1 at the end. */
-  peek (): number { return this.pos < this.end ? this.bytes[this.pos]! : -1 }
-
   /** Consumes the next byte when it is B. */
   take (b: number): boolean {
     if (this.pos < this.end && this.bytes[this.pos] === b) { this.pos++; return true }

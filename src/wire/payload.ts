@@ -86,7 +86,7 @@ function checkFields (m: MessageInput): CheckedMessage {
 }
 
 /** The field rules of a Message; throws MalformedInputError naming the first broken one. */
-export function checkMessage (m: MessageInput): Message {
+function checkMessage (m: MessageInput): Message {
   return checkFields(m).message
 }
 
