@@ -1,29 +1,77 @@
-// Raw-gossipsub baseline for the room benchmark: 5 processes on 127.0.0.1, one publishes 20 msg/s of 200 B; latency, loss, CPU.
-// Same libp2p configuration as the app (src/transport), no app encryption, signing or storage.
+// Baselines for the room benchmark, 5 processes on 127.0.0.1 with the app's libp2p configuration
+// (src/transport), one publishing 20 msg/s of 200 B; latency, loss, CPU:
+// - raw (default): gossipsub alone, no app encryption, signing or storage;
+// - `--floor`: raw plus only the per-hop crypto SPEC 3.6/3.7 mandate: the sender encrypts
+//   (ChaCha20-Poly1305) a payload padded to 512 B and signs it (Ed25519, node:crypto), and every
+//   receiver verifies and decrypts it in the topic validator, before gossipsub forwards it. No
+//   protobuf, sender chains, membership, replay state or store: the floor under any room design.
 // Env: BENCH_SECONDS (default 30), BENCH_RATE (20), BENCH_SIZE (200), BENCH_PEERS (5).
 // Prints ONE JSON line: {bench:'gossip-raw', p50_ms, p99_ms, loss, cpu_ms_per_msg, ...}.
 import '../src/polyfill.ts'
-import { randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { createTransport, peerPrivateKeyFromSeed } from '../src/transport/index.js'
 import type { Transport } from '../src/transport/index.js'
 import { emit } from './lib.js'
-import { runBench, runWorker } from './lib-gossip.js'
+import { runBench, runWorker, until } from './lib-gossip.js'
 import type { WorkerAdapter, WorkerStart } from './lib-gossip.js'
 
 const TOPIC = 'bench-gossip-raw'
 
-async function until (cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 20))
+/** What travels on the topic: the payload as is (raw), or sealed (floor). */
+interface Codec {
+  seal: (payload: Uint8Array) => Uint8Array
+  /** The payload, or undefined when the data does not verify or decrypt. */
+  open: (data: Uint8Array) => Uint8Array | undefined
+}
+
+const RAW: Codec = { seal: p => p, open: d => d }
+
+/** Floor envelope: header (44 B: counter, pid, zeros) ‖ ciphertext ‖ tag ‖ Ed25519 signature. */
+function floorCodec (): Codec {
+  // one signing key for every process, from a fixed seed: a bench, not a protocol
+  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, 9)]), format: 'der', type: 'pkcs8' })
+  const publicKey = createPublicKey(privateKey)
+  const key = Buffer.alloc(32, 3)
+  const label = Buffer.from('conclave envelope v1\0')
+  const HEADER = 44; const PADDED = 512; const TAG = 16; const SIG = 64
+  let counter = 0
+  return {
+    seal (payload) {
+      const header = Buffer.alloc(HEADER)
+      header.writeUInt32BE(++counter, 0)
+      header.writeUInt32BE(process.pid, 4)
+      const padded = Buffer.alloc(PADDED)
+      padded.writeUInt16BE(payload.length, 0)
+      padded.set(payload, 2)
+      const c = createCipheriv('chacha20-poly1305', key, header.subarray(0, 12), { authTagLength: TAG })
+      c.setAAD(header, { plaintextLength: PADDED })
+      const ct = Buffer.concat([c.update(padded), c.final(), c.getAuthTag()])
+      return Buffer.concat([header, ct, sign(null, Buffer.concat([label, header, ct]), privateKey)])
+    },
+    open (data) {
+      if (data.length !== HEADER + PADDED + TAG + SIG) return undefined
+      const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+      const header = buf.subarray(0, HEADER)
+      const ct = buf.subarray(HEADER, buf.length - SIG)
+      if (!verify(null, Buffer.concat([label, header, ct]), publicKey, buf.subarray(buf.length - SIG))) return undefined
+      const d = createDecipheriv('chacha20-poly1305', key, header.subarray(0, 12), { authTagLength: TAG })
+      d.setAAD(header, { plaintextLength: PADDED })
+      d.setAuthTag(ct.subarray(PADDED))
+      try {
+        const padded = Buffer.concat([d.update(ct.subarray(0, PADDED)), d.final()])
+        return padded.subarray(2, 2 + padded.readUInt16BE(0))
+      } catch {
+        return undefined
+      }
+    }
   }
 }
 
-/** One raw gossipsub peer: accepts everything, hands the data straight to the harness. */
-function rawAdapter (): WorkerAdapter {
+/** One gossipsub peer: opens what the validator accepts, hands the payload to the harness. */
+function gossipAdapter (codec: Codec): WorkerAdapter {
   let transport: Transport | undefined
+  const opened = new Map<Uint8Array, Uint8Array>() // validator → handler, same data object
   return {
     async start (opts: WorkerStart, onPayload) {
       transport = await createTransport({ privateKey: await peerPrivateKeyFromSeed(randomBytes(32)) }, {
@@ -31,7 +79,16 @@ function rawAdapter (): WorkerAdapter {
         bootstrap: opts.bootstrap,
         mdns: false
       })
-      transport.subscribe(TOPIC, () => 'accept', (data) => { onPayload(data) })
+      transport.subscribe(TOPIC, (_from, data) => {
+        const payload = codec.open(data)
+        if (payload === undefined) return 'reject'
+        opened.set(data, payload)
+        return 'accept'
+      }, (data) => {
+        const payload = opened.get(data) ?? codec.open(data)
+        opened.delete(data)
+        if (payload !== undefined) onPayload(payload)
+      })
       return { addrs: transport.multiaddrs() }
     },
     async ready (opts: WorkerStart) {
@@ -44,7 +101,7 @@ function rawAdapter (): WorkerAdapter {
       }
     },
     async publish (payload: Uint8Array) {
-      const { recipients } = await transport!.publish(TOPIC, payload)
+      const { recipients } = await transport!.publish(TOPIC, codec.seal(payload))
       if (recipients === 0) process.stderr.write('publish reached nobody\n')
     },
     async stop () {
@@ -54,7 +111,7 @@ function rawAdapter (): WorkerAdapter {
 }
 
 if (process.argv.includes('--worker')) {
-  await runWorker(rawAdapter())
+  await runWorker(gossipAdapter(process.argv.includes('--floor') ? floorCodec() : RAW))
 } else {
   const env = (name: string, fallback: number): number => {
     const v = Number(process.env[name] ?? fallback)

@@ -70,6 +70,16 @@ export function readPayload (data: Uint8Array): { seq: number, latencyMs: number
 
 // ---------------------------------------------------------------- worker side
 
+/** Polls COND every 50 ms (running TICK first, if given) until it holds; throws after TIMEOUTMS. */
+export async function until (cond: () => boolean, what: string, timeoutMs = 30_000, tick?: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    if (tick !== undefined) await tick()
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
 export interface WorkerStart {
   index: number
   peers: number

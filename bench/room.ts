@@ -1,12 +1,14 @@
 // Room benchmark: five members in five processes on 127.0.0.1, one sends 20 messages/s for 30 s;
 // one-way latency p50/p99, loss and CPU ms per message — against raw gossipsub (same libp2p
-// configuration, no app encryption, signing or storage) measured in the same run.
+// configuration, no app encryption, signing or storage) measured in the same run, and against
+// the crypto floor (raw plus only the per-hop signature and AEAD SPEC mandates: gossip-raw.ts
+// --floor), which shows how much of the gap is Ed25519 and ChaCha20-Poly1305 alone.
 // Each member runs the real room service: identity, crash-safe store, sender keys, signed and
 // encrypted envelopes, the SPEC 3.7 validator, a durable write per accepted message.
 // Both sides first get an unmeasured warm-up (BENCH_WARMUP seconds at BENCH_WARMUP_RATE msg/s,
 // default 10 s at 50/s): the figures are the steady state of members that have been running, with
 // their code compiled by V8's optimizing tiers (BENCH_WARMUP=0 measures from a cold start).
-// Env: BENCH_SECONDS (default 30), BENCH_RATE (20), BENCH_SIZE (200), BENCH_PEERS (5).
+// Env: BENCH_SECONDS (default 30), BENCH_RATE (20), BENCH_SIZE (200), BENCH_PEERS (5), BENCH_FLOOR=0 (skip the floor).
 // Goals (issue 3): p50 <= 1.5x raw, p99 <= 25 ms, zero loss. Prints ONE JSON line.
 import '../src/polyfill.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -19,16 +21,7 @@ import { RoomService } from '../src/room/service.js'
 import { History, MIGRATIONS, RoomTables, Store, loadSqlJs } from '../src/store/index.js'
 import { createTransport, type Transport } from '../src/transport/index.js'
 import { emit, round } from './lib.js'
-import { runBench, runWorker, type WorkerAdapter, type WorkerStart } from './lib-gossip.js'
-
-async function until (cond: () => boolean, what: string, timeoutMs = 30_000, tick?: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    if (tick !== undefined) await tick()
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
+import { runBench, runWorker, until, type WorkerAdapter, type WorkerStart } from './lib-gossip.js'
 
 /** One member: a full room service in this process, with its own home directory. */
 function roomAdapter (): WorkerAdapter {
@@ -88,7 +81,9 @@ if (process.argv.includes('--worker')) {
   const warmup = { seconds: Number(process.env.BENCH_WARMUP ?? 10), rate: env('BENCH_WARMUP_RATE', 50) }
   if (!Number.isFinite(warmup.seconds) || warmup.seconds < 0) throw new Error('BENCH_WARMUP must be a number of seconds (0: none)')
   const common = { peers: env('BENCH_PEERS', 5), seconds: env('BENCH_SECONDS', 30), rate: env('BENCH_RATE', 20), size: env('BENCH_SIZE', 200), warmup }
-  const raw = await runBench({ bench: 'gossip-raw', ...common, worker: [fileURLToPath(new URL('./gossip-raw.ts', import.meta.url))] })
+  const gossipWorker = fileURLToPath(new URL('./gossip-raw.ts', import.meta.url))
+  const raw = await runBench({ bench: 'gossip-raw', ...common, worker: [gossipWorker] })
+  const floor = process.env.BENCH_FLOOR === '0' ? undefined : await runBench({ bench: 'crypto-floor', ...common, worker: [gossipWorker, '--floor'] })
   const room = await runBench({ bench: 'room', ...common, worker: [fileURLToPath(import.meta.url)], setupTimeoutMs: 60_000 })
   const p50Ratio = room.p50_ms / raw.p50_ms
   emit({
@@ -100,6 +95,7 @@ if (process.argv.includes('--worker')) {
     size: common.size,
     room: { p50_ms: room.p50_ms, p99_ms: room.p99_ms, max_ms: room.max_ms, loss: room.loss, sent: room.sent, received: room.received, cpu_ms_per_msg: room.cpu_ms_per_msg },
     raw: { p50_ms: raw.p50_ms, p99_ms: raw.p99_ms, max_ms: raw.max_ms, loss: raw.loss, cpu_ms_per_msg: raw.cpu_ms_per_msg },
+    ...(floor === undefined ? {} : { crypto_floor: { p50_ms: floor.p50_ms, p99_ms: floor.p99_ms, loss: floor.loss, cpu_ms_per_msg: floor.cpu_ms_per_msg, p50_ratio: round(floor.p50_ms / raw.p50_ms, 2) } }),
     p50_ratio: round(p50Ratio, 2),
     cpu_ratio: round(room.cpu_ms_per_msg / raw.cpu_ms_per_msg, 2),
     goals: { p50_ratio_max: 1.5, p99_ms_max: 25, loss: 0 },
