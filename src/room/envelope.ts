@@ -55,6 +55,8 @@ export interface ValidationResult {
   role?: 'member' | 'poster' | 'admin'
   /** Set on 'accept' only. */
   payload?: DecodedPayload
+  /** Set on 'accept' only: the sender chain that yielded the key (its new state is what to persist). */
+  chain?: InboundSenderChain
 }
 
 /** The gossipsub topic of a room: '/conclave/1/' + base32(SHA-256("conclave topic v1\0" ‖ room_id)). */
@@ -177,5 +179,5 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
     if (err instanceof MalformedInputError) return withId({ verdict: 'reject', reason: 'bad-payload', header, role })
     throw err
   }
-  return withId({ verdict: 'accept', reason: 'ok', header, role, payload })
+  return withId({ verdict: 'accept', reason: 'ok', header, role, payload, chain })
 }

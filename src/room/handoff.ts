@@ -18,9 +18,8 @@ export class HandoffTracker {
   readonly #accepted = new Set<string>()
   readonly #waiters = new Map<string, Array<() => void>>()
 
-  /** Record an accepted envelope (the validator calls this). */
-  accepted (id: Uint8Array): void {
-    const key = hex(id)
+  /** Record an accepted envelope by its message id in hex (the validator calls this). */
+  accepted (key: string): void {
     this.#accepted.add(key)
     if (this.#accepted.size > REMEMBERED) this.#accepted.delete(this.#accepted.values().next().value!)
     for (const wake of this.#waiters.get(key) ?? []) wake()

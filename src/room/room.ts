@@ -30,6 +30,7 @@ export class Room {
   /** Per epoch: the chain index up to which a persisted state already reserves message keys. */
   readonly #reservedUntil = new Map<number, number>()
   readonly #inbound = new Map<string, InboundSenderChain>()
+  #ctx: ValidationContext | undefined
 
   constructor (init: { log: MembershipLog, me: Uint8Array, joinedAt: number, persistedLogLength: number }) {
     this.log = init.log
@@ -158,8 +159,9 @@ export class Room {
     return role
   }
 
-  validationContext (tables: RoomTables, nowMs: number): ValidationContext {
-    return {
+  /** What the validator asks about this room, at NOWMS. One object, reused: validation is synchronous. */
+  validationContext (nowMs: number): ValidationContext {
+    this.#ctx ??= {
       roomId: this.roomId,
       memberAt: (sender, epoch) => this.memberStatus(sender, epoch),
       // Replay memory is the inbound chain itself (every consumed index, persisted with each
@@ -168,6 +170,8 @@ export class Room {
       inboundChain: (sender, epoch) => this.#inbound.get(chainKey(epoch, sender)),
       nowMs
     }
+    this.#ctx.nowMs = nowMs
+    return this.#ctx
   }
 
   count (verdict: Verdict, reason: ValidationReason | string): void {

@@ -212,17 +212,17 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
 
   /** The topic validator: verdict per SPEC 3.7, and on accept the durable write and the event. */
   #validate (room: Room, data: Uint8Array, fromPeer: string): ValidationResult {
-    const result = validateEnvelope(data, room.validationContext(this.#tables, this.#now()))
+    const result = validateEnvelope(data, room.validationContext(this.#now()))
     room.count(result.verdict, result.reason)
     this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
     if (result.verdict === 'ignore' && result.reason === 'missing-keys' && result.header !== undefined) {
       this.#keys.fetchKeysOf(room, result.header.sender)
     }
-    if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined) return result
+    if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined || result.chain === undefined) return result
     const h = result.header
+    const chain = result.chain
     if (result.payload.type === 'log-entry') {
-      this.#handoff.accepted(result.id!)
-      const chain = room.validationContext(this.#tables, 0).inboundChain(h.sender, h.epoch)!
+      this.#handoff.accepted(hex(result.id!))
       const statements: SqlStatement[] = [room.inboundStatement(this.#tables, chain)]
       try {
         room.log.merge([result.payload.logEntry])
@@ -243,8 +243,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     const receivedAt = this.#now()
     this.#writer.later(() => {
       const id = result.id!
-      this.#handoff.accepted(id)
-      const chain = room.validationContext(this.#tables, 0).inboundChain(h.sender, h.epoch)!
+      const idHex = hex(id)
+      this.#handoff.accepted(idHex)
       const stored: StoredMessage = {
         id, roomId: room.roomId, ts: h.tsMs, sender: h.sender, epoch: h.epoch, chainIndex: h.index,
         text: m.text, title: m.title === '' ? undefined : m.title, priority: m.priority === 0 ? undefined : m.priority, tags: m.tags,
@@ -252,7 +252,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       }
       const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
       this.#writer.prepare(chain)
-      this.#writer.queue([room.inboundStatement(this.#tables, chain), this.#history.appendStatement(stored)], this.#showAll(room, stored), after)
+      this.#writer.queue([room.inboundStatement(this.#tables, chain), this.#history.appendStatement(stored)], this.#showAll(room, stored, idHex), after)
     }, urgent)
     return result
   }
@@ -465,9 +465,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
    * worked out once, and a line's id only when something reads it — for 100k piped lines,
    * hashing every line id cost more than printing the lines.
    */
-  #showAll (room: Room, m: StoredMessage): ShownMessage[] {
+  #showAll (room: Room, m: StoredMessage, idHex?: string): ShownMessage[] {
     const lines = m.lines
-    if (lines === undefined || lines.length === 0) return [this.#show(room, m)]
+    if (lines === undefined || lines.length === 0) return [this.#show(room, m, idHex)]
     const base = this.#show(room, { ...m, lines: undefined })
     return lines.map((text, i) => {
       let id: string | undefined
@@ -487,12 +487,12 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     })
   }
 
-  #show (room: Room, m: StoredMessage): ShownMessage {
+  #show (room: Room, m: StoredMessage, idHex = hex(m.id)): ShownMessage {
     const sender = room.log.member(m.sender, m.epoch ?? room.log.epoch) ?? room.log.member(m.sender)
     const shown: ShownMessage = {
       room: room.name,
       roomId: room.id,
-      id: hex(m.id),
+      id: idHex,
       from: roomIdText(m.sender),
       fromName: sender?.name ?? '?',
       ts: new Date(m.ts).toISOString(),
