@@ -6,7 +6,6 @@ import { EventEmitter } from 'node:events'
 import { ConclaveError, JoinRefusedError, UsageError } from '../errors.js'
 import type { History, RoomTables, SqlStatement, StoredMessage } from '../store/index.js'
 import type { Transport } from '../transport/index.js'
-import { sha256 } from '../crypto/index.js'
 import type { MessageInput } from '../wire/payload.js'
 import { JOIN_PROTOCOL, KEYS_PROTOCOL } from '../wire/handshake.js'
 import { type ValidationResult, sealEnvelope, validateEnvelope } from './envelope.js'
@@ -20,8 +19,11 @@ import type { Identity } from './identity.js'
 import { createInvite, parseTicket } from './invite.js'
 import { MembershipLog } from './membership.js'
 import { Room } from './room.js'
+import { type ShownMessage, showAll } from './shown.js'
 import { BatchWriter } from './writer.js'
 import type { RoleName } from '../wire/membership.js'
+
+export type { ShownMessage } from './shown.js'
 
 export interface RoomServiceComponents {
   identity: Identity
@@ -37,20 +39,6 @@ export interface RoomServiceOptions {
   now?: () => number
   /** Deadline of every handshake read. */
   handshakeTimeoutMs?: number
-}
-
-/** A message as the CLI shows it (SPEC.md section 2 JSON). */
-export interface ShownMessage {
-  room: string
-  roomId: string
-  id: string
-  from: string
-  fromName: string
-  ts: string
-  text: string
-  title?: string
-  priority: number
-  tags: string[]
 }
 
 export interface RoomSummary { name: string, roomId: string, role: RoleName | undefined, members: number, epoch: number, topic: string }
@@ -72,14 +60,6 @@ const IDLE_FLUSH_MS = 5
 const PREPARE_AFTER_MS = 10
 /** Refusals that another admin would give too (the ticket itself is dead): stop trying at once. */
 const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER'])
-
-/** The id of line I of the batch message with id BATCH: H(batch ‖ u32be(i)). */
-export function lineId (batch: Uint8Array, i: number): Uint8Array {
-  const input = Buffer.allocUnsafe(batch.length + 4)
-  input.set(batch)
-  input.writeUInt32BE(i, batch.length)
-  return sha256(input)
-}
 
 export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [ShownMessage], 'keys-exchanged': [Room, string] }> {
   readonly identity: Identity
@@ -182,7 +162,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
 
   history (room: Room, options: { limit: number, sinceMs?: number }): ShownMessage[] {
     // LIMIT counts stored rows; a batch row holds many lines, so cut the expansion to LIMIT too.
-    const shown = this.#history.last(room.roomId, options.limit, options.sinceMs).flatMap(m => this.#showAll(room, m))
+    const shown = this.#history.last(room.roomId, options.limit, options.sinceMs).flatMap(m => showAll(room, m))
     return shown.slice(Math.max(0, shown.length - options.limit))
   }
 
@@ -252,7 +232,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       }
       const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
       this.#writer.prepare(chain)
-      this.#writer.queue([room.inboundStatement(this.#tables, chain), this.#history.appendStatement(stored)], this.#showAll(room, stored, idHex), after)
+      this.#writer.queue([room.inboundStatement(this.#tables, chain), this.#history.appendStatement(stored)], showAll(room, stored, idHex), after)
     }, urgent)
     return result
   }
@@ -285,7 +265,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
         lines: message.lines
       }
       this.#writer.queue([this.#history.appendStatement(stored)])
-      if (this.listenerCount('sent') > 0) for (const r of this.#showAll(room, stored)) this.emit('sent', r)
+      if (this.listenerCount('sent') > 0) for (const r of showAll(room, stored)) this.emit('sent', r)
     })
     let id: string | undefined
     return { envelope: sealed.bytes, get id () { return (id ??= hex(sealed.id)) } }
@@ -456,52 +436,6 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       hint: `the inviter or another admin of '${ticket.roomName}' must be online (running 'conclave chat ${ticket.roomName}', 'listen' or 'daemon'); check the address in the ticket is reachable from here`,
       cause: lastError
     })
-  }
-
-  /**
-   * What one stored message shows as: itself, or for a batch envelope (`lines`, from a stdin
-   * stream) one message per line, in order, with ids lineId(message id, i); the batch stays one
-   * row in the store. For a batch, the sender, time and ids are
-   * worked out once, and a line's id only when something reads it — for 100k piped lines,
-   * hashing every line id cost more than printing the lines.
-   */
-  #showAll (room: Room, m: StoredMessage, idHex?: string): ShownMessage[] {
-    const lines = m.lines
-    if (lines === undefined || lines.length === 0) return [this.#show(room, m, idHex)]
-    const base = this.#show(room, { ...m, lines: undefined })
-    return lines.map((text, i) => {
-      let id: string | undefined
-      const shown: ShownMessage = {
-        room: base.room,
-        roomId: base.roomId,
-        get id () { return (id ??= hex(lineId(m.id, i))) },
-        from: base.from,
-        fromName: base.fromName,
-        ts: base.ts,
-        text,
-        priority: base.priority,
-        tags: base.tags
-      }
-      if (base.title !== undefined) shown.title = base.title
-      return shown
-    })
-  }
-
-  #show (room: Room, m: StoredMessage, idHex = hex(m.id)): ShownMessage {
-    const sender = room.log.member(m.sender, m.epoch ?? room.log.epoch) ?? room.log.member(m.sender)
-    const shown: ShownMessage = {
-      room: room.name,
-      roomId: room.id,
-      id: idHex,
-      from: roomIdText(m.sender),
-      fromName: sender?.name ?? '?',
-      ts: new Date(m.ts).toISOString(),
-      text: m.text ?? '',
-      priority: m.priority ?? 3,
-      tags: m.tags ?? []
-    }
-    if (m.title !== undefined) shown.title = m.title
-    return shown
   }
 
   counters (): Record<string, Record<string, number>> {
