@@ -14,6 +14,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
+import { PerformanceObserver } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { cleanEnv, percentile, round } from './lib.js'
@@ -48,6 +49,8 @@ export interface BenchResult {
   max_ms: number
   loss: number
   cpu_ms_per_msg: number
+  /** Garbage-collection pauses of all peers per message (included in cpu_ms_per_msg). */
+  gc_ms_per_msg: number
 }
 
 /** seq (u32) + send time in ns (u64, monotonic) */
@@ -134,6 +137,8 @@ export async function runWorker (adapter: WorkerAdapter): Promise<void> {
   const latencies: number[] = []
   const seen = new Set<number>()
   let cpuStart = process.cpuUsage()
+  let gcMs = 0
+  new PerformanceObserver(list => { for (const e of list.getEntries()) gcMs += e.duration }).observe({ entryTypes: ['gc'] })
   let opts: WorkerStart | undefined
   const profile = profiler(process.env.BENCH_CPU_PROF)
   const onPayload = (payload: Uint8Array): void => {
@@ -148,12 +153,12 @@ export async function runWorker (adapter: WorkerAdapter): Promise<void> {
       switch (c.cmd) {
         case 'start': opts = c.opts; reply({ ok: true, ...(await adapter.start(c.opts, onPayload)) }); break
         case 'ready': await adapter.ready(opts!); reply({ ok: true }); break
-        case 'begin': latencies.length = 0; seen.clear(); await profile.start(); cpuStart = process.cpuUsage(); reply({ ok: true }); break
+        case 'begin': latencies.length = 0; seen.clear(); await profile.start(); cpuStart = process.cpuUsage(); gcMs = 0; reply({ ok: true }); break
         case 'publish': reply({ ok: true, sent: await publishFor(adapter, c.seconds, c.rate, c.size) }); break
         case 'report': {
           const cpu = process.cpuUsage(cpuStart)
           await profile.stop(opts?.index ?? 0)
-          reply({ ok: true, latencies, cpuMs: (cpu.user + cpu.system) / 1000 })
+          reply({ ok: true, latencies, cpuMs: (cpu.user + cpu.system) / 1000, gcMs })
           break
         }
         case 'stop': await adapter.stop(); reply({ ok: true }); process.exit(0)
@@ -241,10 +246,11 @@ export async function runBench (config: BenchConfig): Promise<BenchResult> {
     const { sent } = await publisher.send({ cmd: 'publish', seconds: config.seconds, rate: config.rate, size: config.size },
       config.seconds * 1000 + setupTimeoutMs) as { sent: number }
     await new Promise(resolve => setTimeout(resolve, 1000)) // stragglers
-    const reports = await Promise.all(workers.map(async w => await w.send({ cmd: 'report' }) as { latencies: number[], cpuMs: number }))
+    const reports = await Promise.all(workers.map(async w => await w.send({ cmd: 'report' }) as { latencies: number[], cpuMs: number, gcMs: number }))
     const latencies = reports.filter((_, i) => i !== workers.length - 1).flatMap(r => r.latencies).sort((a, b) => a - b)
     const expected = sent * (config.peers - 1)
     const cpuMs = reports.reduce((sum, r) => sum + r.cpuMs, 0)
+    const gcMs = reports.reduce((sum, r) => sum + r.gcMs, 0)
     await Promise.allSettled(workers.map(async w => await w.send({ cmd: 'stop' }, 10_000)))
     return {
       bench: config.bench,
@@ -258,7 +264,8 @@ export async function runBench (config: BenchConfig): Promise<BenchResult> {
       p99_ms: round(percentile(latencies, 99), 3),
       max_ms: round(latencies[latencies.length - 1] ?? NaN, 3),
       loss: round(expected === 0 ? 1 : 1 - latencies.length / expected, 4),
-      cpu_ms_per_msg: round(sent === 0 ? NaN : cpuMs / sent, 3)
+      cpu_ms_per_msg: round(sent === 0 ? NaN : cpuMs / sent, 3),
+      gc_ms_per_msg: round(sent === 0 ? NaN : gcMs / sent, 3)
     }
   } finally {
     await Promise.all(workers.map(async w => { await w.kill() }))
