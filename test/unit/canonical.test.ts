@@ -62,6 +62,24 @@ const payloadInputs: PayloadInput[] = [
   { logEntry: new Uint8Array(40).fill(8) }
 ]
 
+/**
+ * For each input: the fast decoder declines (undefined) or returns what the generic one does, and
+ * the public decoder gives the generic result or error. More than a tenth must go the fast way.
+ */
+function agreeOn<T> (inputs: Uint8Array[], fast: (b: Uint8Array) => T | undefined, generic: (b: Uint8Array) => T | undefined, decode: (b: Uint8Array) => T): void {
+  let taken = 0
+  for (const m of inputs) {
+    const expected = outcome(() => generic(m))
+    const f = fast(m)
+    if (f !== undefined) {
+      taken++
+      assert.deepEqual({ ok: f }, expected)
+    }
+    assert.deepEqual(outcome(() => decode(m)), expected)
+  }
+  assert.ok(taken > inputs.length / 10, `${taken} of ${inputs.length} mutations decoded on the fast path`)
+}
+
 describe('canonical reader', () => {
   it('reads minimal varints only, within their width', () => {
     const read = (bytes: number[], f: (r: CanonicalReader) => number): number => f(new CanonicalReader(Uint8Array.from(bytes)))
@@ -97,22 +115,9 @@ describe('canonical envelope decoder', () => {
 
   it('on mutated envelopes, declines or agrees; decodeEnvelope gives the generic result or error', () => {
     const rand = prng(0xc0ffee)
-    let taken = 0
-    let total = 0
-    for (const e of envelopes()) {
-      for (const m of mutations(e, rand, 1500)) {
-        total++
-        const generic = outcome(() => m.length > ENVELOPE_MAX_BYTES ? undefined : decodeEnvelopeGeneric(m))
-        const fast = decodeCanonicalEnvelope(m)
-        if (fast !== undefined) {
-          taken++
-          assert.deepEqual({ ok: fast }, generic)
-        }
-        assert.deepEqual(outcome(() => decodeEnvelope(m)), generic)
-      }
-    }
+    const mutated = [...envelopes()].flatMap(e => [...mutations(e, rand, 1500)])
     // the mutations that keep an envelope valid (a changed ciphertext or signature byte) go fast
-    assert.ok(taken > total / 10, `${taken} of ${total} mutations decoded on the fast path`)
+    agreeOn(mutated, decodeCanonicalEnvelope, m => m.length > ENVELOPE_MAX_BYTES ? undefined : decodeEnvelopeGeneric(m), decodeEnvelope)
   })
 })
 
@@ -130,24 +135,12 @@ describe('canonical payload decoder', () => {
 
   it('on mutated payloads, declines or agrees; decodePayload gives the generic result or error', () => {
     const rand = prng(0xbeef)
-    let taken = 0
-    let total = 0
-    for (const input of payloadInputs) {
+    const mutated = payloadInputs.flatMap(input => {
       const p = encodePayload(input)
       // keep the length a bucket most of the time, or nearly every mutation fails the first check
-      for (const raw of mutations(p, rand, 2500)) {
-        const m = PAYLOAD_BUCKETS.includes(raw.length) ? raw : fit(raw, p.length)
-        total++
-        const generic = outcome(() => decodePayloadGeneric(m))
-        const fast = decodeCanonicalPayload(m)
-        if (fast !== undefined) {
-          taken++
-          assert.deepEqual({ ok: fast }, generic)
-        }
-        assert.deepEqual(outcome(() => decodePayload(m)), generic)
-      }
-    }
-    assert.ok(taken > total / 10, `${taken} of ${total} mutations decoded on the fast path`)
+      return [...mutations(p, rand, 2500)].map(raw => PAYLOAD_BUCKETS.includes(raw.length) ? raw : fit(raw, p.length))
+    })
+    agreeOn(mutated, decodeCanonicalPayload, decodePayloadGeneric, decodePayload)
   })
 })
 
