@@ -2,7 +2,8 @@
 // (src/transport), one publishing 20 msg/s of 200 B; latency, loss, CPU:
 // - raw (default): gossipsub alone, no app encryption, signing or storage;
 // - `--floor`: raw plus only the per-hop crypto SPEC 3.6/3.7 mandate: the sender encrypts
-//   (ChaCha20-Poly1305) a payload padded to 512 B and signs it (Ed25519, node:crypto), and every
+//   (ChaCha20-Poly1305) a payload padded as rooms pad it (the smallest of PAYLOAD_BUCKETS: 256 B
+//   for 200 B) and signs it (Ed25519, node:crypto), and every
 //   receiver verifies and decrypts it in the topic validator, before gossipsub forwards it. No
 //   protobuf, sender chains, membership, replay state or store: the floor under any room design.
 // Env: BENCH_SECONDS (default 30), BENCH_RATE (20), BENCH_SIZE (200), BENCH_PEERS (5).
@@ -11,6 +12,7 @@ import '../src/polyfill.ts'
 import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { createTransport, peerPrivateKeyFromSeed } from '../src/transport/index.js'
+import { PAYLOAD_BUCKETS } from '../src/wire/payload.js'
 import type { Transport } from '../src/transport/index.js'
 import { emit } from './lib.js'
 import { runBench, runWorker, until } from './lib-gossip.js'
@@ -27,30 +29,31 @@ interface Codec {
 
 const RAW: Codec = { seal: p => p, open: d => d }
 
-/** Floor envelope: header (44 B: counter, pid, zeros) ‖ ciphertext ‖ tag ‖ Ed25519 signature. */
+/** Floor envelope: header (44 B: counter, pid, zeros) ‖ ciphertext (u16 length ‖ payload ‖ zeros, a bucket's size) ‖ tag ‖ Ed25519 signature. */
 function floorCodec (): Codec {
   // one signing key for every process, from a fixed seed: a bench, not a protocol
   const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, 9)]), format: 'der', type: 'pkcs8' })
   const publicKey = createPublicKey(privateKey)
   const key = Buffer.alloc(32, 3)
   const label = Buffer.from('conclave envelope v1\0')
-  const HEADER = 44; const PADDED = 512; const TAG = 16; const SIG = 64
+  const HEADER = 44; const TAG = 16; const SIG = 64
   let counter = 0
   return {
     seal (payload) {
       const header = Buffer.alloc(HEADER)
       header.writeUInt32BE(++counter, 0)
       header.writeUInt32BE(process.pid, 4)
-      const padded = Buffer.alloc(PADDED)
+      const padded = Buffer.alloc(PAYLOAD_BUCKETS.find(b => b >= payload.length + 2)!)
       padded.writeUInt16BE(payload.length, 0)
       padded.set(payload, 2)
       const c = createCipheriv('chacha20-poly1305', key, header.subarray(0, 12), { authTagLength: TAG })
-      c.setAAD(header, { plaintextLength: PADDED })
+      c.setAAD(header, { plaintextLength: padded.length })
       const ct = Buffer.concat([c.update(padded), c.final(), c.getAuthTag()])
       return Buffer.concat([header, ct, sign(null, Buffer.concat([label, header, ct]), privateKey)])
     },
     open (data) {
-      if (data.length !== HEADER + PADDED + TAG + SIG) return undefined
+      const PADDED = data.length - HEADER - TAG - SIG
+      if (!PAYLOAD_BUCKETS.includes(PADDED)) return undefined
       const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
       const header = buf.subarray(0, HEADER)
       const ct = buf.subarray(HEADER, buf.length - SIG)

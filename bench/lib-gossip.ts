@@ -56,9 +56,13 @@ export interface BenchResult {
 /** seq (u32) + send time in ns (u64, monotonic) */
 export const PAYLOAD_HEADER_BYTES = 12
 
+/**
+ * seq ‖ send time ‖ random printable ASCII up to `size` bytes: a text message of about that many
+ * bytes for a room (see bench/room.ts, which carries it as a Latin-1 string), opaque bytes for gossipsub.
+ */
 export function makePayload (seq: number, size: number): Uint8Array {
   const buf = Buffer.alloc(Math.max(size, PAYLOAD_HEADER_BYTES))
-  randomBytes(buf.length - PAYLOAD_HEADER_BYTES).copy(buf, PAYLOAD_HEADER_BYTES)
+  buf.write(randomBytes(buf.length).toString('base64url'), PAYLOAD_HEADER_BYTES, 'latin1')
   buf.writeUInt32BE(seq, 0)
   buf.writeBigUInt64BE(process.hrtime.bigint(), 4)
   return buf
