@@ -31,16 +31,19 @@ export type ValidationReason =
   | 'decrypt-failed' | 'bad-payload' // reject: signed by a member but does not open or decode
 export type MemberStatus = 'member' | 'poster' | 'admin' | 'revoked' | 'unknown' | 'future-epoch'
 
-/** What the validator may ask of the room; every function must be side-effect free. */
+/**
+ * What the validator may ask of the room; every function must be side-effect free. Senders are
+ * named by the lowercase hex of their member key, worked out once per envelope.
+ */
 export interface ValidationContext {
   /** The room whose topic the envelope arrived on. */
   roomId: Uint8Array
   /** The sender's standing at that epoch, from the membership log. */
-  memberAt: (sender: Uint8Array, epoch: number) => MemberStatus
+  memberAt: (senderHex: string, epoch: number) => MemberStatus
   /** True when (sender, epoch, index) was accepted before (persisted across restarts). */
-  seen: (sender: Uint8Array, epoch: number, index: number) => boolean
+  seen: (senderHex: string, epoch: number, index: number) => boolean
   /** The sender's chain for that epoch, if we hold its key. */
-  inboundChain: (sender: Uint8Array, epoch: number) => InboundSenderChain | undefined
+  inboundChain: (senderHex: string, epoch: number) => InboundSenderChain | undefined
   nowMs: number
 }
 
@@ -70,6 +73,25 @@ export function messageId (headerBytes: Uint8Array, ciphertext: Uint8Array): Uin
 }
 
 const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(a, b) === 0
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
+
+/**
+ * A result past the signature check: it carries the message id, hashed when first read (a relay
+ * forwards first). A class rather than a getter added per result: no closure per envelope.
+ */
+class VerifiedResult implements ValidationResult {
+  readonly #env: DecodedEnvelope
+  #id: Uint8Array | undefined
+  payload?: DecodedPayload
+  chain?: InboundSenderChain
+
+  constructor (readonly verdict: Verdict, readonly reason: ValidationReason, env: DecodedEnvelope, readonly role: 'member' | 'poster' | 'admin') {
+    this.#env = env
+  }
+
+  get header (): EnvelopeHeader { return this.#env.header }
+  get id (): Uint8Array { return (this.#id ??= messageId(this.#env.headerBytes, this.#env.ciphertext)) }
+}
 
 export interface SealInput {
   roomId: Uint8Array
@@ -138,7 +160,8 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
   // 4. room binding: an envelope replayed from another room's topic
   if (!same(header.roomId, ctx.roomId)) return { verdict: 'reject', reason: 'wrong-room', header }
   // 5. membership at the envelope's epoch
-  const status = ctx.memberAt(header.sender, header.epoch)
+  const sender = hex(header.sender)
+  const status = ctx.memberAt(sender, header.epoch)
   if (status === 'future-epoch') return { verdict: 'ignore', reason: 'unknown-epoch', header }
   if (status === 'revoked') return { verdict: 'reject', reason: 'revoked', header }
   if (status !== 'member' && status !== 'poster' && status !== 'admin') return { verdict: 'reject', reason: 'non-member', header }
@@ -147,27 +170,24 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
   if (!ed25519Verify(header.sender, signingBytes(env.headerBytes, env.ciphertext), env.signature)) {
     return { verdict: 'reject', reason: 'bad-signature', header, role }
   }
-  // From here on results carry the message id, hashed when first read: a relay forwards first.
-  let id: Uint8Array | undefined
-  const withId = (r: ValidationResult): ValidationResult =>
-    Object.defineProperty(r, 'id', { get: () => (id ??= messageId(env.headerBytes, env.ciphertext)), enumerable: true })
+  // From here on results carry the message id (VerifiedResult).
   // 7. replay
-  if (ctx.seen(header.sender, header.epoch, header.index)) return withId({ verdict: 'ignore', reason: 'duplicate', header, role })
+  if (ctx.seen(sender, header.epoch, header.index)) return new VerifiedResult('ignore', 'duplicate', env, role)
   // 8. timestamp window
-  if (header.tsMs > ctx.nowMs + MAX_CLOCK_SKEW_MS) return withId({ verdict: 'reject', reason: 'too-new', header, role })
-  if (header.tsMs < ctx.nowMs - MAX_MESSAGE_AGE_MS) return withId({ verdict: 'reject', reason: 'too-old', header, role })
+  if (header.tsMs > ctx.nowMs + MAX_CLOCK_SKEW_MS) return new VerifiedResult('reject', 'too-new', env, role)
+  if (header.tsMs < ctx.nowMs - MAX_MESSAGE_AGE_MS) return new VerifiedResult('reject', 'too-old', env, role)
   // 9. decrypt: the sender chain's key for this index (handed out once), then the AEAD, then the payload
-  const chain = ctx.inboundChain(header.sender, header.epoch)
+  const chain = ctx.inboundChain(sender, header.epoch)
   if (chain === undefined || !same(chain.roomId, header.roomId) || chain.epoch !== header.epoch || !same(chain.sender, header.sender)) {
-    return withId({ verdict: 'ignore', reason: 'missing-keys', header, role })
+    return new VerifiedResult('ignore', 'missing-keys', env, role)
   }
   const mk = chain.keyFor(header.index)
-  if (!mk.ok) return withId({ verdict: 'ignore', reason: MISSING_KEY[mk.reason], header, role })
+  if (!mk.ok) return new VerifiedResult('ignore', MISSING_KEY[mk.reason], env, role)
   let plaintext: Uint8Array
   try {
     plaintext = aeadOpen(ENVELOPE_AEAD, mk.key, mk.nonce, env.ciphertext, aad(env.headerBytes))
   } catch (err) {
-    if (err instanceof CryptoError) return withId({ verdict: 'reject', reason: 'decrypt-failed', header, role })
+    if (err instanceof CryptoError) return new VerifiedResult('reject', 'decrypt-failed', env, role)
     throw err
   } finally {
     wipe(mk.key); wipe(mk.nonce)
@@ -176,8 +196,11 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
   try {
     payload = decodePayload(plaintext)
   } catch (err) {
-    if (err instanceof MalformedInputError) return withId({ verdict: 'reject', reason: 'bad-payload', header, role })
+    if (err instanceof MalformedInputError) return new VerifiedResult('reject', 'bad-payload', env, role)
     throw err
   }
-  return withId({ verdict: 'accept', reason: 'ok', header, role, payload, chain })
+  const accepted = new VerifiedResult('accept', 'ok', env, role)
+  accepted.payload = payload
+  accepted.chain = chain
+  return accepted
 }

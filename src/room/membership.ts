@@ -212,14 +212,27 @@ export class MembershipLog {
     return this.#membersAt(epoch).get(hex(member))?.role
   }
 
+  /** roleOf for a member named by the lowercase hex of its key (the validator works that out once). */
+  roleOfHex (memberHex: string, epoch: number = this.epoch): RoleName | undefined {
+    return this.#membersAt(epoch).get(memberHex)?.role
+  }
+
+  /** member() without the copy, by key hex: for reading on the message path, never to modify. */
+  memberView (memberHex: string, epoch: number = this.epoch): Readonly<MemberInfo> | undefined {
+    return this.#membersAt(epoch).get(memberHex)
+  }
+
   isMember (member: Uint8Array, epoch: number = this.epoch): boolean {
     return this.#membersAt(epoch).has(hex(member))
   }
 
   /** True when MEMBER was removed (kicked or left) and not re-added since. */
   isRevoked (member: Uint8Array): boolean {
-    const k = hex(member)
-    return this.#s.removedAt.has(k) && !this.#s.members.has(k)
+    return this.isRevokedHex(hex(member))
+  }
+
+  isRevokedHex (memberHex: string): boolean {
+    return this.#s.removedAt.has(memberHex) && !this.#s.members.has(memberHex)
   }
 
   /** Whether INVITEKEY can admit someone at NOWMS (uses counted from Add entries citing it). */

@@ -10,6 +10,7 @@ import { MembershipLog } from './membership.js'
 import { InboundSenderChain, OutboundSenderChain } from './sender-keys.js'
 
 const chainKey = (epoch: number, sender: Uint8Array): string => `${epoch}:${hex(sender)}`
+const chainKeyHex = (epoch: number, senderHex: string): string => `${epoch}:${senderHex}`
 /** Message keys reserved per durable write of our outbound chain (see reserveStatement). */
 export const OUTBOUND_RESERVE = 64
 
@@ -152,22 +153,24 @@ export class Room {
   }
 
   memberStatus (sender: Uint8Array, epoch: number): MemberStatus {
+    return this.#memberStatusHex(hex(sender), epoch)
+  }
+
+  /** A member at EPOCH has a role there; anyone else is revoked (removed, not re-added) or unknown. */
+  #memberStatusHex (senderHex: string, epoch: number): MemberStatus {
     if (epoch > this.log.epoch) return 'future-epoch'
-    if (this.log.isRevoked(sender) && !this.log.isMember(sender, epoch)) return 'revoked'
-    const role = this.log.roleOf(sender, epoch)
-    if (role === undefined) return this.log.isRevoked(sender) ? 'revoked' : 'unknown'
-    return role
+    return this.log.roleOfHex(senderHex, epoch) ?? (this.log.isRevokedHex(senderHex) ? 'revoked' : 'unknown')
   }
 
   /** What the validator asks about this room, at NOWMS. One object, reused: validation is synchronous. */
   validationContext (nowMs: number): ValidationContext {
     this.#ctx ??= {
       roomId: this.roomId,
-      memberAt: (sender, epoch) => this.memberStatus(sender, epoch),
+      memberAt: (senderHex, epoch) => this.#memberStatusHex(senderHex, epoch),
       // Replay memory is the inbound chain itself (every consumed index, persisted with each
       // accepted message in the same write): no query per envelope on the hot path.
-      seen: (sender, epoch, index) => this.#inbound.get(chainKey(epoch, sender))?.wasUsed(index) ?? false,
-      inboundChain: (sender, epoch) => this.#inbound.get(chainKey(epoch, sender)),
+      seen: (senderHex, epoch, index) => this.#inbound.get(chainKeyHex(epoch, senderHex))?.wasUsed(index) ?? false,
+      inboundChain: (senderHex, epoch) => this.#inbound.get(chainKeyHex(epoch, senderHex)),
       nowMs
     }
     this.#ctx.nowMs = nowMs

@@ -57,8 +57,8 @@ class Room {
     return {
       roomId: this.roomId,
       memberAt: () => this.status,
-      seen: (s, e, i) => this.seenSet.has(`${hex(s)}/${e}/${i}`),
-      inboundChain: (s, e) => { this.inboundCalls++; return this.chains.get(`${hex(s)}/${e}`) },
+      seen: (s, e, i) => this.seenSet.has(`${s}/${e}/${i}`),
+      inboundChain: (s, e) => { this.inboundCalls++; return this.chains.get(`${s}/${e}`) },
       nowMs: NOW,
       ...over
     }

@@ -5,6 +5,7 @@ import { Ed25519PrivateKey } from '../../src/crypto/index.js'
 import { signLogEntry } from '../../src/room/genesis.js'
 import { createInvite, signInviteUse } from '../../src/room/invite.js'
 import { MembershipLog } from '../../src/room/membership.js'
+import { Room } from '../../src/room/room.js'
 import { decodeLogEntry, decodeSignedLogEntry, encodeSignedLogEntry, type RoleName } from '../../src/wire/membership.js'
 
 const T0 = 1_700_000_000_000
@@ -72,6 +73,33 @@ describe('membership log: building and views', () => {
     assert.deepEqual(copy.members(0), log.members(0))
     assert.deepEqual(copy.members(1), log.members(1))
     assert.equal(copy.isRevoked(carol.publicKey), true)
+  })
+
+  it('the validator\'s view of a room (keyed by member-key hex): role, revoked, unknown, future epoch', () => {
+    const { creator, log } = newRoom()
+    const bob = key(2); const carol = key(3)
+    const inv = invite(log, creator)
+    log.append(addEntry(log, creator, inv, bob))
+    log.append(addEntry(log, creator, inv, carol, { peerN: 10 }))
+    log.append(log.createEntry(creator, { type: 'remove', member: carol.publicKey, reason: 'kick' }, T0 + 3000))
+    const room = new Room({ log, me: creator.publicKey, joinedAt: T0, persistedLogLength: 0 })
+    const ctx = room.validationContext(T0)
+    const h = (k: Ed25519PrivateKey) => Buffer.from(k.publicKey).toString('hex')
+    assert.equal(ctx.memberAt(h(creator), 1), 'admin')
+    assert.equal(ctx.memberAt(h(bob), 1), 'member')
+    assert.equal(ctx.memberAt(h(carol), 0), 'member') // what she sent before the kick still reads
+    assert.equal(ctx.memberAt(h(carol), 1), 'revoked')
+    assert.equal(ctx.memberAt(h(key(9)), 1), 'unknown')
+    assert.equal(ctx.memberAt(h(bob), 2), 'future-epoch')
+    // the same answers as the byte-keyed API
+    for (const [k, e] of [[creator, 1], [bob, 1], [carol, 0], [carol, 1], [key(9), 1], [bob, 2]] as const) {
+      assert.equal(room.memberStatus(k.publicKey, e), ctx.memberAt(h(k), e))
+    }
+    assert.equal(log.memberView(h(bob))?.memberId, log.member(bob.publicKey)?.memberId)
+    assert.equal(log.memberView(h(carol)), undefined)
+    assert.equal(log.memberView(h(carol), 0)?.name, 'm')
+    assert.equal(ctx.seen(h(bob), 1, 0), false)
+    assert.equal(ctx.inboundChain(h(bob), 1), undefined)
   })
 
   it('inviteStatus: ok, unknown, expired, used-up, revoked (explicitly, and when its admin is demoted)', () => {
