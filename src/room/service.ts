@@ -74,11 +74,14 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #handoff = new HandoffTracker()
   readonly #receipts: Receipts
   readonly #writer: BatchWriter<ShownMessage>
+  /** Our member key in hex, as the membership log keys it. */
+  readonly #meHex: string
   #started = false
 
   constructor (components: RoomServiceComponents, options: RoomServiceOptions = {}) {
     super()
     this.identity = components.identity
+    this.#meHex = hex(this.identity.memberPublicKey)
     this.#tables = components.tables
     this.#history = components.history
     this.#transport = components.transport
@@ -249,7 +252,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
    * for the store; publishing the envelope (republish) is the caller's next step.
    */
   seal (room: Room, message: MessageInput): { readonly id: string, envelope: Uint8Array } {
-    const role = room.log.roleOf(this.identity.memberPublicKey)
+    const role = room.log.roleOfHex(this.#meHex)
     if (role === undefined) throw new UsageError(`you are no longer a member of room '${room.name}'`)
     const { chain } = room.outbound()
     this.#reserve(room, chain)

@@ -57,12 +57,13 @@ export function showAll (room: Room, m: StoredMessage, idHex?: string): ShownMes
 }
 
 function show (room: Room, m: StoredMessage, idHex = hex(m.id)): ShownMessage {
-  const sender = room.log.member(m.sender, m.epoch ?? room.log.epoch) ?? room.log.member(m.sender)
+  const senderHex = hex(m.sender)
+  const sender = room.log.memberView(senderHex, m.epoch ?? room.log.epoch) ?? room.log.memberView(senderHex)
   const shown: ShownMessage = {
     room: room.name,
     roomId: room.id,
     id: idHex,
-    from: roomIdText(m.sender),
+    from: sender?.memberId ?? roomIdText(m.sender),
     fromName: sender?.name ?? '?',
     ts: new Date(m.ts).toISOString(),
     text: m.text ?? '',
