@@ -184,18 +184,23 @@ export class Store {
     this.journal!.append(encodeRecord({ seq: this.seq, statements }), false) // validates every parameter first
     this.seq++
     this.behind.push(...statements)
-    if (this.behindTimer === undefined) {
-      this.behindTimer = setTimeout(() => {
-        this.behindTimer = undefined
-        try {
-          this.catchUp()
-        } catch (err) {
-          this.log((err as Error).message)
-        }
-      }, APPLY_BEHIND_MS)
-      this.behindTimer.unref()
-    }
+    // The timer is armed once the caller's synchronous work is done: a room shows the message
+    // it just wrote first (arming a timer costs as much as a third of the write, cold).
+    if (this.behind.length === statements.length) queueMicrotask(this.armBehind)
     return { durable: this.journal!.sync(withinMs) }
+  }
+
+  private readonly armBehind = (): void => {
+    if (this.behind.length === 0 || this.behindTimer !== undefined || this.closed) return
+    this.behindTimer = setTimeout(() => {
+      this.behindTimer = undefined
+      try {
+        this.catchUp()
+      } catch (err) {
+        this.log((err as Error).message)
+      }
+    }, APPLY_BEHIND_MS)
+    this.behindTimer.unref()
   }
 
   /**
