@@ -43,13 +43,12 @@ const encoder = new TextEncoder()
 // (they end up in terminal lines and in environment variables of `listen --exec`).
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
-// A lone surrogate does not survive UTF-8 (it would decode as U+FFFD): refuse it up front.
-const LONE_SURROGATE = /\p{Cs}/u
 
 /** Checks a string field and returns its UTF-8 bytes. */
 function checkString (name: string, value: unknown, maxBytes: number, noControls: boolean): Uint8Array {
   if (typeof value !== 'string') throw new MalformedInputError(`"${name}" expected a string, got ${typeof value}`)
-  if (LONE_SURROGATE.test(value)) throw new MalformedInputError(`"${name}" is not valid Unicode`)
+  // A lone surrogate does not survive UTF-8 (it would decode as U+FFFD): refuse it up front.
+  if (!value.isWellFormed()) throw new MalformedInputError(`"${name}" is not valid Unicode`)
   const bytes = encoder.encode(value)
   if (bytes.length > maxBytes) throw new MalformedInputError(`"${name}" is ${bytes.length} bytes, more than ${maxBytes}`)
   if (noControls && CONTROL.test(value)) throw new MalformedInputError(`"${name}" contains control characters`)
