@@ -1,5 +1,5 @@
 // Gossipsub for chat: its configuration (signature policy, message id, limits, scoring) and a bytes-in/bytes-out topic API.
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { StrictNoSign, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { GossipSub, GossipsubMessage, GossipsubOpts, Message } from '@libp2p/gossipsub'
 import { createTopicScoreParams } from '@libp2p/gossipsub/score'
@@ -109,7 +109,7 @@ export const CHAT_TOPIC_SCORE: TopicScoreParams = createTopicScoreParams({
 
 /** Message id: SHA-256 of the data. StrictNoSign messages carry nothing else to identify them. */
 export function messageId (msg: Message): Uint8Array {
-  return createHash('sha256').update(msg.data).digest()
+  return hash('sha256', msg.data, 'buffer')
 }
 
 /** Messages at least this large get gossipsub's IDONTWANT announcements (see gossipsubInit). */
