@@ -66,7 +66,7 @@ export async function openSession (ctx: CommandContext, options: SessionOptions)
     store.close()
     throw err
   }
-  const service = new RoomService({ identity, tables, history, transport, log: (m, level) => ctx.out.debug(m, level) })
+  const service = new RoomService({ identity, tables, history, transport, log: (m, level) => ctx.out.debug(m, level) }, { logEnvelopes: ctx.out.verbosity >= 2 })
   let closed = false
   return {
     service,

@@ -16,7 +16,8 @@ export class Output {
   readonly color: boolean
   private readonly io: CliIo
   private readonly quiet: boolean
-  private readonly verbosity: number
+  /** How many -v were given: 1 diagnostics, 2 per-envelope detail. */
+  readonly verbosity: number
 
   constructor (io: CliIo, options: OutputOptions = {}) {
     this.io = io

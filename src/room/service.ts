@@ -37,6 +37,8 @@ export interface RoomServiceComponents {
 
 export interface RoomServiceOptions {
   now?: () => number
+  /** Log every envelope's verdict (log level 2, -vv); the line is not even built otherwise. */
+  logEnvelopes?: boolean
   /** Deadline of every handshake read. */
   handshakeTimeoutMs?: number
 }
@@ -69,6 +71,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #log: (message: string, level?: number) => void
   readonly #now: () => number
   readonly #timeoutMs: number
+  readonly #logEnvelopes: boolean
   readonly #rooms = new Map<string, Room>() // by room id hex
   readonly #keys: KeyDistribution
   readonly #handoff = new HandoffTracker()
@@ -88,6 +91,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     this.#log = components.log ?? (() => {})
     this.#now = options.now ?? Date.now
     this.#timeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
+    this.#logEnvelopes = options.logEnvelopes ?? false
     this.#keys = new KeyDistribution({
       identity: this.identity,
       tables: this.#tables,
@@ -197,7 +201,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   #validate (room: Room, data: Uint8Array, fromPeer: string): ValidationResult {
     const result = validateEnvelope(data, room.validationContext(this.#now()))
     room.count(result.verdict, result.reason)
-    this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
+    if (this.#logEnvelopes) this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
     if (result.verdict === 'ignore' && result.reason === 'missing-keys' && result.header !== undefined) {
       this.#keys.fetchKeysOf(room, result.header.sender)
     }

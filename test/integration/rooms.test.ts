@@ -166,6 +166,8 @@ describe('rooms end to end', { timeout: 240_000 }, () => {
     assert.match(counters, /reject:non-member=1/, counters)
     assert.match(counters, /reject:bad-signature=2/, counters)
     assert.match(counters, /reject:malformed=1/, counters)
+    // -vv: one line per verdict as well
+    assert.equal(procs.a!.stderr.filter(l => /room ops: reject bad-signature \(\d+ bytes\)$/.test(l)).length, 2, procs.a!.stderr.join('\n'))
 
     const h = await runBinary(['history', 'ops', '--json', '--home', home.a])
     assert.equal(h.code, 0, h.stderr)
