@@ -89,74 +89,94 @@ function checkMessage (m: MessageInput): Message {
   return checkFields(m).message
 }
 
-/** The Message protobuf as protons writes it (fields in number order, defaults left out); the tests compare the two. */
-function encodeMessage ({ message, text, title, tags, lines }: CheckedMessage): Uint8Array {
+/** Bytes the Message protobuf of M takes (see writeMessage). */
+function messageSize ({ message, text, title, tags, lines }: CheckedMessage): number {
   let n = (text.length > 0 ? lengthDelimitedSize(text.length) : 0) + (title.length > 0 ? lengthDelimitedSize(title.length) : 0)
   if (message.priority !== 0) n += 1 + varintLength(message.priority)
   for (const t of tags) n += lengthDelimitedSize(t.length)
   for (const l of lines) n += lengthDelimitedSize(l.length)
   if (message.wantReceipts) n += 2
-  const out = new Uint8Array(n)
-  let at = 0
+  return n
+}
+
+/**
+ * Writes the Message protobuf as protons writes it (fields in number order, defaults left out;
+ * the tests compare the two) into OUT at AT; returns the position after it.
+ */
+function writeMessage ({ message, text, title, tags, lines }: CheckedMessage, out: Uint8Array, at: number): number {
   if (text.length > 0) at = putLengthDelimited(out, at, 0x0a, text)
   if (title.length > 0) at = putLengthDelimited(out, at, 0x12, title)
   if (message.priority !== 0) { out[at++] = 0x18; at = putVarint(out, at, message.priority) }
   for (const t of tags) at = putLengthDelimited(out, at, 0x22, t)
   for (const l of lines) at = putLengthDelimited(out, at, 0x2a, l)
   if (message.wantReceipts) { out[at++] = 0x30; out[at++] = 0x01 }
-  return out
+  return at
 }
 
 /** Bytes one padding entry of n zero bytes takes: tag ‖ varint(n) ‖ n bytes. */
 const entrySize = lengthDelimitedSize
 
-/** Data lengths of padding entries that take exactly `gap` bytes, or undefined (gap 1 cannot be filled). */
-function paddingEntries (gap: number): number[] | undefined {
-  if (gap === 0) return []
-  if (gap === 1) return undefined
-  const single = (g: number): number | undefined => {
-    for (let v = 1; v <= 3; v++) {
-      const n = g - 1 - v
-      if (n >= 0 && entrySize(n) === g) return n
-    }
-    return undefined
-  }
-  const one = single(gap)
-  if (one !== undefined) return [one]
-  // gap = 130 or 16387: the length varint grows by a byte exactly there; an empty entry (2 bytes) first
-  const rest = single(gap - 2)
-  return rest === undefined ? undefined : [0, rest]
-}
-
-/** The padded length for an encoded (unpadded) payload of `length` bytes, or undefined when too large. */
-export function paddedLength (length: number): number | undefined {
-  for (const bucket of PAYLOAD_BUCKETS) {
-    if (bucket >= length && paddingEntries(bucket - length) !== undefined) return bucket
+/** The data length of one padding entry that takes exactly G bytes, if there is one. */
+function singleEntry (g: number): number | undefined {
+  for (let v = 1; v <= 3; v++) {
+    const n = g - 1 - v
+    if (n >= 0 && entrySize(n) === g) return n
   }
   return undefined
 }
 
+/** Data lengths of padding entries that take exactly `gap` bytes, or undefined (gap 1 cannot be filled). */
+function paddingEntries (gap: number): number[] | undefined {
+  if (gap === 0) return []
+  if (gap === 1) return undefined
+  const one = singleEntry(gap)
+  if (one !== undefined) return [one]
+  // gap = 130 or 16387: the length varint grows by a byte exactly there; an empty entry (2 bytes) first
+  const rest = singleEntry(gap - 2)
+  return rest === undefined ? undefined : [0, rest]
+}
+
+/** The bucket for an encoded (unpadded) payload of LENGTH bytes and the padding entries that fill it. */
+function padding (length: number): { bucket: number, entries: number[] } | undefined {
+  for (const bucket of PAYLOAD_BUCKETS) {
+    const entries = bucket >= length ? paddingEntries(bucket - length) : undefined
+    if (entries !== undefined) return { bucket, entries }
+  }
+  return undefined
+}
+
+/** The padded length for an encoded (unpadded) payload of `length` bytes, or undefined when too large. */
+export function paddedLength (length: number): number | undefined {
+  return padding(length)?.bucket
+}
+
 /** Encodes and pads a payload to its bucket; throws MalformedInputError on a broken field or when too large. */
 export function encodePayload (input: PayloadInput): Uint8Array {
-  let tag: number
-  let body: Uint8Array
+  let message: CheckedMessage | undefined
+  let logEntry: Uint8Array | undefined
   if ('message' in input && input.message !== undefined) {
-    tag = 0x0a
-    body = encodeMessage(checkFields(input.message))
+    message = checkFields(input.message)
   } else if ('logEntry' in input && input.logEntry instanceof Uint8Array) {
     if (input.logEntry.length === 0) throw new MalformedInputError('"logEntry" is empty')
-    tag = 0x12
-    body = input.logEntry
+    logEntry = input.logEntry
   } else {
     throw new MalformedInputError('a payload needs a message or a log entry')
   }
-  const unpadded = lengthDelimitedSize(body.length)
-  const bucket = paddedLength(unpadded)
-  if (bucket === undefined) throw new MalformedInputError(`the payload is ${unpadded} bytes, more than fits in ${PAYLOAD_MAX_BYTES}`)
+  const bodyLength = message !== undefined ? messageSize(message) : logEntry!.length
+  const unpadded = lengthDelimitedSize(bodyLength)
+  const pad = padding(unpadded)
+  if (pad === undefined) throw new MalformedInputError(`the payload is ${unpadded} bytes, more than fits in ${PAYLOAD_MAX_BYTES}`)
+  const bucket = pad.bucket
   // The body, then the padding entries (field 15, zeros): the bytes Payload.encode would write.
   const out = new Uint8Array(bucket)
-  let at = putLengthDelimited(out, 0, tag, body)
-  for (const n of paddingEntries(bucket - unpadded)!) {
+  let at: number
+  if (message !== undefined) {
+    out[0] = 0x0a
+    at = writeMessage(message, out, putVarint(out, 1, bodyLength))
+  } else {
+    at = putLengthDelimited(out, 0, 0x12, logEntry!)
+  }
+  for (const n of pad.entries) {
     out[at++] = PADDING_TAG
     at = putVarint(out, at, n) + n
   }
