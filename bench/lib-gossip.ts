@@ -51,6 +51,12 @@ export interface BenchResult {
   cpu_ms_per_msg: number
   /** Garbage-collection pauses of all peers per message (included in cpu_ms_per_msg). */
   gc_ms_per_msg: number
+  /**
+   * p50 per receiving peer: the hub first (one hop), then the leaves (two hops), fastest first.
+   * The hub forwards to the leaves one after another and, on a shared box, the later ones also
+   * wait for a CPU: the spread between leaves grows with the work each does per message.
+   */
+  receivers_p50_ms: number[]
 }
 
 /** seq (u32) + send time in ns (u64, monotonic) */
@@ -251,7 +257,8 @@ export async function runBench (config: BenchConfig): Promise<BenchResult> {
       config.seconds * 1000 + setupTimeoutMs) as { sent: number }
     await new Promise(resolve => setTimeout(resolve, 1000)) // stragglers
     const reports = await Promise.all(workers.map(async w => await w.send({ cmd: 'report' }) as { latencies: number[], cpuMs: number, gcMs: number }))
-    const latencies = reports.filter((_, i) => i !== workers.length - 1).flatMap(r => r.latencies).sort((a, b) => a - b)
+    const receivers = reports.filter((_, i) => i !== workers.length - 1).map(r => r.latencies.sort((a, b) => a - b))
+    const latencies = receivers.flat().sort((a, b) => a - b)
     const expected = sent * (config.peers - 1)
     const cpuMs = reports.reduce((sum, r) => sum + r.cpuMs, 0)
     const gcMs = reports.reduce((sum, r) => sum + r.gcMs, 0)
@@ -269,7 +276,8 @@ export async function runBench (config: BenchConfig): Promise<BenchResult> {
       max_ms: round(latencies[latencies.length - 1] ?? NaN, 3),
       loss: round(expected === 0 ? 1 : 1 - latencies.length / expected, 4),
       cpu_ms_per_msg: round(sent === 0 ? NaN : cpuMs / sent, 3),
-      gc_ms_per_msg: round(sent === 0 ? NaN : gcMs / sent, 3)
+      gc_ms_per_msg: round(sent === 0 ? NaN : gcMs / sent, 3),
+      receivers_p50_ms: [receivers[0]!, ...receivers.slice(1).sort((a, b) => percentile(a, 50) - percentile(b, 50))].map(l => round(percentile(l, 50), 2))
     }
   } finally {
     await Promise.all(workers.map(async w => { await w.kill() }))
