@@ -179,7 +179,8 @@ export function encodeRecord (record: JournalRecord): Buffer {
     if (typeof sql !== 'string') throw new TypeError(`"sql" expected string, got ${typeof sql}`)
     if (!sqlIndex.has(sql)) sqlIndex.set(sql, sqlIndex.size)
   }
-  const w = new Writer(256)
+  // 2 KiB: one chat message and its chain state fit without growing, from Buffer's pool
+  const w = new Writer(2048)
   w.u32(record.seq)
   w.varint(sqlIndex.size)
   for (const sql of sqlIndex.keys()) w.text(sql)
