@@ -80,11 +80,13 @@ function checkHeaderFields (h: EnvelopeHeader): void {
 }
 
 /** The canonical bytes of a version-1 header. */
+/** Bytes an optional varint field takes (none when 0: protobuf leaves defaults out). */
+function optional (n: number): number { return n === 0 ? 0 : 1 + varintLength(n) }
+
 export function encodeHeader (header: EnvelopeHeader): Uint8Array {
   checkHeaderFields(header)
   // by hand, as protons writes it (fields in order, zeros left out): the tests compare the two
   const { roomId, epoch, sender, index, tsMs } = header
-  const optional = (n: number): number => n === 0 ? 0 : 1 + varintLength(n)
   const out = new Uint8Array(2 + lengthDelimitedSize(ROOM_ID_LENGTH) * 2 + optional(epoch) + optional(index) + optional(tsMs))
   out[0] = 0x08; out[1] = ENVELOPE_VERSION
   let at = putLengthDelimited(out, 2, 0x12, roomId)
