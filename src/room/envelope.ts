@@ -8,6 +8,7 @@ import {
 } from '../wire/envelope.js'
 import { decodePayload, encodePayload, type DecodedPayload, type PayloadInput } from '../wire/payload.js'
 import { topicFromDigest, topicHashInput } from '../wire/topic.js'
+import { hex } from './ids.js'
 import type { InboundSenderChain, MissingKeyReason, OutboundSenderChain } from './sender-keys.js'
 
 /** The AEAD of every envelope (docs/PROTOCOL-messages.md). */
@@ -73,7 +74,6 @@ export function messageId (headerBytes: Uint8Array, ciphertext: Uint8Array): Uin
 }
 
 const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(a, b) === 0
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
 
 /**
  * A result past the signature check: it carries the message id, hashed when first read (a relay

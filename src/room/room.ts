@@ -9,8 +9,8 @@ import { hex, roomIdText } from './ids.js'
 import { MembershipLog } from './membership.js'
 import { InboundSenderChain, OutboundSenderChain } from './sender-keys.js'
 
-const chainKey = (epoch: number, sender: Uint8Array): string => `${epoch}:${hex(sender)}`
 const chainKeyHex = (epoch: number, senderHex: string): string => `${epoch}:${senderHex}`
+const chainKey = (epoch: number, sender: Uint8Array): string => chainKeyHex(epoch, hex(sender))
 /** Message keys reserved per durable write of our outbound chain (see reserveStatement). */
 export const OUTBOUND_RESERVE = 64
 

@@ -79,10 +79,10 @@ function checkHeaderFields (h: EnvelopeHeader): void {
   if (!Number.isSafeInteger(h.tsMs) || h.tsMs < 0) throw new MalformedInputError(`"ts_ms" expected a safe non-negative integer, got ${String(h.tsMs)}`)
 }
 
-/** The canonical bytes of a version-1 header. */
 /** Bytes an optional varint field takes (none when 0: protobuf leaves defaults out). */
 function optional (n: number): number { return n === 0 ? 0 : 1 + varintLength(n) }
 
+/** The canonical bytes of a version-1 header. */
 export function encodeHeader (header: EnvelopeHeader): Uint8Array {
   checkHeaderFields(header)
   // by hand, as protons writes it (fields in order, zeros left out): the tests compare the two
