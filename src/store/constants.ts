@@ -18,10 +18,24 @@ export const SQLITE_OFFSET_USER_VERSION = 60
 export const SQLITE_OFFSET_APPLICATION_ID = 68
 export const SQLITE_OFFSET_VERSION_VALID_FOR = 92
 
+/**
+ * The store's files beside the snapshot `<path>`. The journal is `<path>.journal`: SQLite owns the
+ * names it derives from a database's by appending `-journal`, `-wal`, `-shm` or `-mj…` (sqlite.org/
+ * tempfiles.html), and any program that opens `conclave.db` with SQLite (the sqlite3 shell, a
+ * backup tool) takes a `conclave.db-journal` for a hot rollback journal of its own, finds no valid
+ * header in it and deletes it, and with it the writes since the last snapshot. A dot suffix is
+ * ours, like `<path>.lock` and `<path>.tmp`, and keeps the files side by side in a listing.
+ */
+export const JOURNAL_SUFFIX = '.journal'
+/** The journal's name until issue 13; an existing one is taken over at open (db.ts). */
+export const LEGACY_JOURNAL_SUFFIX = '-journal'
+
 /** Journal file header: magic, format version, generation, reserved, CRC-32 of the 20 bytes before it. */
 export const JOURNAL_MAGIC = Buffer.from('CNCLJRNL', 'latin1')
 export const JOURNAL_VERSION = 1
 export const JOURNAL_HEADER_BYTES = 24
+/** The first 8 bytes of a SQLite rollback journal (sqlite.org/fileformat.html 4.1). */
+export const SQLITE_JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7])
 
 /** Each journal frame starts with this marker, then u32 length, u32 CRC-32, payload. */
 export const FRAME_MAGIC = Buffer.from('CFRM', 'latin1')

@@ -2,8 +2,12 @@
 //
 // On disk (see docs for the byte layout; constants.ts, journal.ts, codec.ts):
 //   <path>          SQLite file, application_id = APPLICATION_ID, user_version = generation
-//   <path>-journal  header (magic, version, generation) + one CRC-checked frame per write call
+//   <path>.journal  header (magic, version, generation) + one CRC-checked frame per write call
 //   <path>.lock     the writer's pid, host and start time (O_EXCL)
+// The journal is not `<path>-journal`, its name until issue 13: that name is SQLite's own, and
+// the sqlite3 shell opening <path> deleted it with the writes since the snapshot (constants.ts).
+// An open under the lock takes a `<path>-journal` over (one rename, so a crash leaves one name or
+// the other) or removes it if the snapshot contains it; a read-only open reads it where it is.
 // A write runs in a transaction in memory, its statements are appended to the journal and
 // fdatasync'ed, then it commits: a call that returned survives kill -9. commit() (the room
 // service's per-message write) appends first, applies a moment later and fdatasyncs in the
@@ -21,7 +25,7 @@ import {
   APPLY_BEHIND_MS, MIN_SNAPSHOT_THRESHOLD_BYTES, RESERVE_DIVISOR, SNAPSHOT_THRESHOLD_DIVISOR, STATEMENT_CACHE_SIZE
 } from './constants.js'
 import { DIR_MODE, FILE_MODE, fsyncDir, readIfExists } from './files.js'
-import { JournalWriter } from './journal.js'
+import { JournalWriter, journalPathOf, legacyJournalPathOf } from './journal.js'
 import {
   type Loaded, type Migration, RaceError, SQL_RECORD_MIGRATION, checkMigrations, checkSchemaVersion, createFresh,
   executeOn, load, prepareSingle, schemaVersionOf
@@ -32,7 +36,7 @@ export type { Migration, SqlParams, SqlStatement }
 
 
 export interface StoreOptions {
-  /** The snapshot file; the journal is `<path>-journal`, the lock `<path>.lock`. */
+  /** The snapshot file; the journal is `<path>.journal`, the lock `<path>.lock`. */
   path: string
   /** Ordered by version, starting at 1; the pending ones run as one batch at open. */
   migrations: Migration[]
@@ -75,7 +79,7 @@ export class Store {
 
   private constructor (components: StoreComponents, options: StoreOptions, loaded: Loaded, lock: StoreLock | undefined, journal: JournalWriter | undefined) {
     this.path = options.path
-    this.journalPath = `${options.path}-journal`
+    this.journalPath = journalPathOf(options.path)
     this.options = options
     this.log = components.log ?? (() => {})
     this.db = loaded.db
@@ -92,26 +96,35 @@ export class Store {
     checkMigrations(options.migrations)
     if (options.readOnly === true) return Store.openReadOnly(components, options)
     const path = options.path
-    const journalPath = `${path}-journal`
+    const journalPath = journalPathOf(path)
+    const legacyPath = legacyJournalPathOf(path)
     fs.mkdirSync(dirname(path), { recursive: true, mode: DIR_MODE })
     const lock = StoreLock.acquire(path)
     let loaded: Loaded | undefined
     try {
       const snapshot = readIfExists(path)
-      const journal = readIfExists(journalPath)
-      if (snapshot === undefined && journal !== undefined) {
-        throw new CorruptFileError(`the journal ${journalPath} exists but its snapshot ${path} is missing`, {
-          hint: `restore ${path} from a backup, or move ${journalPath} elsewhere to start a new, empty store`
+      const journals = { current: readIfExists(journalPath), legacy: readIfExists(legacyPath) }
+      if (snapshot === undefined && (journals.current !== undefined || journals.legacy !== undefined)) {
+        const orphan = journals.current !== undefined ? journalPath : legacyPath
+        throw new CorruptFileError(`the journal ${orphan} exists but its snapshot ${path} is missing`, {
+          hint: `restore ${path} from a backup, or move ${orphan} elsewhere to start a new, empty store`
         })
       }
-      loaded = snapshot === undefined ? createFresh(components.sqlJs, path) : load(components.sqlJs, path, snapshot, journal, false)
+      loaded = snapshot === undefined ? createFresh(components.sqlJs, path) : load(components.sqlJs, path, snapshot, journals, false)
       checkSchemaVersion(path, loaded.db, options.migrations)
       // Everything is validated: from here on files may change.
+      if (loaded.legacy !== undefined) {
+        // One rename (replacing a stale journal at the new name) or one unlink: a crash before it
+        // finds the same files at the next open, after it the migrated ones.
+        if (loaded.legacy === 'take over') fs.renameSync(legacyPath, journalPath)
+        else fs.rmSync(legacyPath)
+        fsyncDir(dirname(path))
+      }
       const writer = loaded.scan === undefined
         ? JournalWriter.create(journalPath, loaded.generation)
         : JournalWriter.resume(journalPath, loaded.scan)
       loaded.scan = undefined
-      for (const leftover of [`${path}.tmp`, `${journalPath}.tmp`]) fs.rmSync(leftover, { force: true })
+      for (const leftover of [`${path}.tmp`, `${journalPath}.tmp`, `${legacyPath}.tmp`]) fs.rmSync(leftover, { force: true })
       const store = new Store(components, options, loaded, lock, writer)
       loaded = undefined // the store owns the database now
       return store.start()
@@ -142,9 +155,11 @@ export class Store {
       if (snapshot === undefined) {
         return new Store(components, options, createFresh(components.sqlJs, undefined), undefined, undefined).start()
       }
-      const journal = readIfExists(`${path}-journal`)
+      // The legacy name first: a writer taking it over renames it to the current name, so a reader
+      // finds it at one name or the other, or at both (load() then has it read again).
+      const journals = { legacy: readIfExists(legacyJournalPathOf(path)), current: readIfExists(journalPathOf(path)) }
       try {
-        const loaded = load(components.sqlJs, path, snapshot, journal, true)
+        const loaded = load(components.sqlJs, path, snapshot, journals, true)
         try {
           checkSchemaVersion(path, loaded.db, options.migrations)
         } catch (err) {

@@ -1,4 +1,4 @@
-// The append-only journal `<path>-journal`: header, checksummed frames, torn-tail detection, appends.
+// The append-only journal `<path>.journal`: header, checksummed frames, torn-tail detection, appends.
 //
 // header (24 bytes) = "CNCLJRNL" · u32 version · u32 generation · u32 reserved (0) · u32 CRC-32 of bytes 0..19
 // frame             = "CFRM" · u32 payload length · u32 CRC-32 of (length bytes ‖ payload) · payload
@@ -8,8 +8,8 @@ import fs from 'node:fs'
 import { crc32 } from 'node:zlib'
 import { CorruptFileError } from '../errors.js'
 import {
-  FRAME_HEADER_BYTES, FRAME_MAGIC, JOURNAL_HEADER_BYTES, JOURNAL_MAGIC, JOURNAL_VERSION,
-  MAX_FRAME_PAYLOAD_BYTES
+  FRAME_HEADER_BYTES, FRAME_MAGIC, JOURNAL_HEADER_BYTES, JOURNAL_MAGIC, JOURNAL_SUFFIX, JOURNAL_VERSION,
+  LEGACY_JOURNAL_SUFFIX, MAX_FRAME_PAYLOAD_BYTES
 } from './constants.js'
 import { FILE_MODE, writeFileAtomic } from './files.js'
 
@@ -20,6 +20,16 @@ export interface JournalScan {
   validEnd: number
   /** Bytes of a torn last frame after validEnd (a crash during its write); 0 if none. */
   tornBytes: number
+}
+
+/** The journal of the store whose snapshot is PATH (constants.ts says why not `<path>-journal`). */
+export function journalPathOf (path: string): string {
+  return path + JOURNAL_SUFFIX
+}
+
+/** Where conclave kept that journal before issue 13. */
+export function legacyJournalPathOf (path: string): string {
+  return path + LEGACY_JOURNAL_SUFFIX
 }
 
 export function encodeJournalHeader (generation: number): Buffer {

@@ -3,9 +3,9 @@ import { dirname } from 'node:path'
 import type { Database, SqlJsStatic, Statement } from 'sql.js'
 import { CorruptFileError } from '../errors.js'
 import { type SqlParams, decodeRecord } from './codec.js'
-import { APPLICATION_ID, PAGE_CACHE_KIB } from './constants.js'
+import { APPLICATION_ID, PAGE_CACHE_KIB, SQLITE_JOURNAL_MAGIC } from './constants.js'
 import { writeFileAtomic } from './files.js'
-import { type JournalScan, readJournalHeader, scanJournalFrames } from './journal.js'
+import { type JournalScan, journalPathOf, legacyJournalPathOf, readJournalHeader, scanJournalFrames } from './journal.js'
 import { inspectSnapshot } from './snapshot.js'
 
 export interface Migration { version: number, name: string, sql: string }
@@ -26,7 +26,15 @@ export interface Loaded {
   replayed?: number
   /** The scan of a journal to resume; undefined when a fresh journal must be created. */
   scan?: JournalScan
+  /**
+   * A journal at the legacy name (`<path>-journal`) to take over (it is the live one: rename it to
+   * `<path>.journal`) or to remove (it is older than the snapshot, so contained in it).
+   */
+  legacy?: 'take over' | 'remove'
 }
+
+/** The journal files read at open: at the current name and at the legacy one (undefined: no such file). */
+export interface JournalFiles { current?: Buffer, legacy?: Buffer }
 
 /** A read-only open found snapshot and journal of different generations: a writer moved on meanwhile. */
 export class RaceError extends Error {
@@ -106,22 +114,49 @@ export function createFresh (sqlJs: SqlJsStatic, path: string | undefined): Load
   return { db, generation: 1, snapshotBytes: bytes.length }
 }
 
-/** Validate snapshot and journal, load the snapshot and replay the journal in memory. Touches no file. */
-export function load (sqlJs: SqlJsStatic, path: string, snapshot: Buffer, journal: Buffer | undefined, readOnly: boolean): Loaded {
-  const journalPath = `${path}-journal`
+/**
+ * Validate snapshot and journal, load the snapshot and replay the journal in memory. Touches no file.
+ *
+ * A journal of the snapshot's generation is live (replayed); an older one is contained in the
+ * snapshot (a crash came between its rename and the journal reset) and is not; a newer one is
+ * refused. Of the two names (journal.ts), the live one wins: a stale one beside it loses nothing
+ * when it goes. Both live can only mean that a conclave of before the rename wrote the legacy
+ * one after this one took it over (a downgrade): each may hold writes the other lacks, and
+ * neither may be dropped, so the open is refused and the hint says how to choose.
+ */
+export function load (sqlJs: SqlJsStatic, path: string, snapshot: Buffer, journals: JournalFiles, readOnly: boolean): Loaded {
   const generation = inspectSnapshot(path, snapshot)
-  let scan: JournalScan | undefined
-  if (journal !== undefined) {
-    const journalGeneration = readJournalHeader(journalPath, journal)
+  const found: Array<{ path: string, bytes: Buffer, legacy: boolean }> = []
+  if (journals.legacy !== undefined) found.push({ path: legacyJournalPathOf(path), bytes: journals.legacy, legacy: true })
+  if (journals.current !== undefined) found.push({ path: journalPathOf(path), bytes: journals.current, legacy: false })
+  const journalNames = found.length === 0 ? journalPathOf(path) : found.map(j => j.path).join(' and ')
+  const live: typeof found = []
+  for (const journal of found) {
+    if (journal.legacy && journal.bytes.subarray(0, SQLITE_JOURNAL_MAGIC.length).equals(SQLITE_JOURNAL_MAGIC)) {
+      throw new CorruptFileError(`${journal.path} is a SQLite rollback journal, not a Conclave journal: another program was writing to ${path} with SQLite and stopped`, {
+        hint: `let SQLite roll it back (\`sqlite3 ${path} 'pragma integrity_check'\` does), then start conclave again`
+      })
+    }
+    const journalGeneration = readJournalHeader(journal.path, journal.bytes)
     if (journalGeneration > generation) {
-      const err = new CorruptFileError(`the journal ${journalPath} (generation ${journalGeneration}) is newer than its snapshot ${path} (generation ${generation})`, {
-        hint: `the snapshot was replaced by an older copy: restore the matching ${path} from a backup, or move ${journalPath} elsewhere to open the store without the journal's writes`
+      const err = new CorruptFileError(`the journal ${journal.path} (generation ${journalGeneration}) is newer than its snapshot ${path} (generation ${generation})`, {
+        hint: `the snapshot was replaced by an older copy: restore the matching ${path} from a backup, or move ${journal.path} elsewhere to open the store without the journal's writes`
       })
       throw readOnly ? new RaceError(err) : err
     }
-    // An older journal is contained in the snapshot (a crash came between rename and journal reset).
-    if (journalGeneration === generation) scan = scanJournalFrames(journalPath, journal)
+    if (journalGeneration === generation) live.push(journal)
   }
+  if (live.length > 1) {
+    // Read-only, this is also what a reader sees that read the legacy name just before a writer
+    // took it over and the current name just after: it reads again.
+    const err = new CorruptFileError(`the store ${path} has two journals of its generation ${generation}, ${live[0]!.path} and ${live[1]!.path}: each may hold writes the other lacks`, {
+      hint: `an older conclave wrote ${live[0]!.path} after this one had renamed it to ${live[1]!.path}, and conclave cannot merge them: ` +
+        'move one elsewhere to open the store with the other (the one modified last holds the latest writes), or restore the store from a backup'
+    })
+    throw readOnly ? new RaceError(err) : err
+  }
+  const journal = live[0]
+  const scan = journal === undefined ? undefined : scanJournalFrames(journal.path, journal.bytes)
   const db = openDatabase(sqlJs, snapshot)
   try {
     let hasSchemaTable: unknown
@@ -129,15 +164,15 @@ export function load (sqlJs: SqlJsStatic, path: string, snapshot: Buffer, journa
       hasSchemaTable = db.exec(SQL_HAS_SCHEMA_VERSION)[0]?.values[0]?.[0]
     } catch (err) {
       throw new CorruptFileError(`the store ${path} is damaged: ${(err as Error).message}`, {
-        hint: `restore ${path} from a backup, or move ${path} and ${journalPath} elsewhere to start a new, empty store`
+        hint: `restore ${path} from a backup, or move ${path} and ${journalNames} elsewhere to start a new, empty store`
       })
     }
     if (hasSchemaTable !== 1) {
       throw new CorruptFileError(`the store ${path} has no schema_version table`, {
-        hint: `restore ${path} from a backup, or move ${path} and ${journalPath} elsewhere to start a new, empty store`
+        hint: `restore ${path} from a backup, or move ${path} and ${journalNames} elsewhere to start a new, empty store`
       })
     }
-    if (scan !== undefined) replay(db, journalPath, scan.payloads)
+    if (journal !== undefined && scan !== undefined) replay(db, journal.path, scan.payloads)
   } catch (err) {
     db.close()
     throw err
@@ -147,6 +182,7 @@ export function load (sqlJs: SqlJsStatic, path: string, snapshot: Buffer, journa
     loaded.scan = scan
     loaded.replayed = scan.payloads.length
   }
+  if (journals.legacy !== undefined) loaded.legacy = journal?.legacy === true ? 'take over' : 'remove'
   return loaded
 }
 

@@ -1,5 +1,6 @@
 // The snapshot file `<path>`: a plain SQLite database; header checks before sql.js ever sees it.
 import { CorruptFileError } from '../errors.js'
+import { journalPathOf } from './journal.js'
 import {
   APPLICATION_ID, SQLITE_HEADER_BYTES, SQLITE_MAGIC, SQLITE_OFFSET_APPLICATION_ID,
   SQLITE_OFFSET_CHANGE_COUNTER, SQLITE_OFFSET_PAGE_COUNT, SQLITE_OFFSET_PAGE_SIZE,
@@ -8,7 +9,7 @@ import {
 
 function corrupt (path: string, what: string, hint?: string): CorruptFileError {
   return new CorruptFileError(`the store ${path} ${what}`, {
-    hint: hint ?? `move ${path} and ${path}-journal elsewhere to start a new, empty store, or restore them from a backup`
+    hint: hint ?? `move ${path} and ${journalPathOf(path)} elsewhere to start a new, empty store, or restore them from a backup`
   })
 }
 

@@ -27,7 +27,7 @@ const keys = (store: Store): string[] => store.all<{ k: string }>('SELECT k FROM
 async function crashedStore (records: string[]): Promise<{ path: string, journal: string, ends: number[] }> {
   const path = join(dir, `case-${++n}`, 'store.db')
   const store = await Store.open({ sqlJs }, { path, migrations: KV })
-  const journal = `${path}-journal`
+  const journal = `${path}.journal`
   const ends = [fs.statSync(journal).size]
   for (const k of records) {
     store.run('INSERT INTO kv (k, v) VALUES (?, ?)', [k, 'x'.repeat(50)])
@@ -78,7 +78,7 @@ describe('Store.open on damaged files', () => {
 
   it('drops a damaged last frame: it cannot be told from a torn one', async () => {
     const { path } = await crashedStore(['a', 'b'])
-    flipBit(`${path}-journal`, -3)
+    flipBit(`${path}.journal`, -3)
     const store = await Store.open({ sqlJs }, { path, migrations: KV })
     assert.deepEqual(keys(store), ['a'])
     store.close()
@@ -179,7 +179,7 @@ describe('Store.open on damaged files', () => {
     fs.writeFileSync(path, oldSnapshot)
     await assertRefused(path, {
       name: 'CorruptFileError',
-      message: `the journal ${path}-journal (generation 2) is newer than its snapshot ${path} (generation 1)`
+      message: `the journal ${path}.journal (generation 2) is newer than its snapshot ${path} (generation 1)`
     })
   })
 

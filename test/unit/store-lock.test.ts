@@ -74,7 +74,7 @@ describe('Store lock', () => {
     assert.equal(owner.pid, process.pid)
     store.close()
     assert.equal(fs.existsSync(`${path}.lock`), false)
-    assert.deepEqual(fs.readdirSync(join(path, '..')).sort(), ['store.db', 'store.db-journal'])
+    assert.deepEqual(fs.readdirSync(join(path, '..')).sort(), ['store.db', 'store.db.journal'])
   })
 
   it('takes over a lock left by an earlier process that had our pid', async () => {
