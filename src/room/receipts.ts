@@ -2,7 +2,9 @@
 // asked for receipts signs (room id, message id) with its member key and hands the receipt to
 // the gossip neighbour it got the message from; each node that accepted that message passes it
 // on the same way, so receipts flow back along the path the message came, to the sender, and
-// never flood the room. Every hop verifies the signature and membership before passing it on.
+// never flood the room. Every hop verifies the signature, that the signer can read the room
+// (member or admin: a poster holds no keys) and that the receipt names the room the message
+// came in, before passing it on or counting it.
 import { ed25519Verify } from '../crypto/index.js'
 import type { FramedStream, Transport } from '../transport/index.js'
 import { RECEIPT_MAX_BYTES, RECEIPT_PROTOCOL, decodeReceipt, encodeReceipt, receiptSigningBytes } from '../wire/envelope.js'
@@ -20,12 +22,13 @@ export interface ReceiptComponents {
   log: (message: string, level?: number) => void
 }
 
-interface Awaiting { members: Set<string>, wake: Array<() => void> }
+interface Awaiting { roomId: string, members: Set<string>, wake: Array<() => void> }
+interface Route { peer: string, roomId: string }
 
 export class Receipts {
   readonly #c: ReceiptComponents
-  /** message id → the peer it came from (where receipts for it go). */
-  readonly #routes = new Map<string, string>()
+  /** message id → the peer it came from (where receipts for it go) and the room it came in. */
+  readonly #routes = new Map<string, Route>()
   /** (message id, member) pairs already passed on. */
   readonly #passed = new Set<string>()
   /** Our own messages whose receipts we count. */
@@ -35,9 +38,9 @@ export class Receipts {
     this.#c = components
   }
 
-  /** Before publishing a message that asks for receipts: start counting them. */
-  expect (messageId: string): void {
-    this.#awaiting.set(messageId, { members: new Set(), wake: [] })
+  /** Before publishing a message to ROOM that asks for receipts: start counting them. */
+  expect (messageId: string, room: Room): void {
+    this.#awaiting.set(messageId, { roomId: hex(room.roomId), members: new Set(), wake: [] })
   }
 
   /** Resolves with the number of distinct members that confirmed, once N did or after TIMEOUTMS. */
@@ -57,7 +60,7 @@ export class Receipts {
   /** A message asking for receipts was accepted (and stored): remember its way back, send ours. */
   accepted (room: Room, messageId: Uint8Array, fromPeer: string): void {
     const id = hex(messageId)
-    this.#routes.set(id, fromPeer)
+    this.#routes.set(id, { peer: fromPeer, roomId: hex(room.roomId) })
     if (this.#routes.size > ROUTES_MAX) this.#routes.delete(this.#routes.keys().next().value!)
     const member = this.#c.identity.memberPublicKey
     const receipt = encodeReceipt({ roomId: room.roomId as Uint8Array<ArrayBuffer>, messageId: messageId as Uint8Array<ArrayBuffer>, member: member as Uint8Array<ArrayBuffer>, signature: this.#c.identity.memberKey.sign(receiptSigningBytes(room.roomId, messageId)) as Uint8Array<ArrayBuffer> })
@@ -71,22 +74,26 @@ export class Receipts {
       await stream.close()
       if (bytes === undefined) return
       const r = decodeReceipt(bytes)
-      const room = this.#c.room(r.roomId)
-      if (room === undefined || room.log.member(r.member) === undefined) throw new Error('the receipt is not from a member of a room of ours')
-      if (!ed25519Verify(r.member, receiptSigningBytes(r.roomId, r.messageId), r.signature)) throw new Error('bad receipt signature')
       const id = hex(r.messageId)
       const mine = this.#awaiting.get(id)
+      const back = mine === undefined ? this.#routes.get(id) : undefined
+      const roomId = mine?.roomId ?? back?.roomId
+      if (roomId === undefined) return // not a message of ours, nor one we passed on
+      // A member of another room of ours could sign our message id with that room's id.
+      if (hex(r.roomId) !== roomId) throw new Error('the receipt is for another room than the message')
+      const role = this.#c.room(r.roomId)?.log.roleOf(r.member)
+      if (role !== 'member' && role !== 'admin') throw new Error('the receipt is not from a member of its room who can read')
+      if (!ed25519Verify(r.member, receiptSigningBytes(r.roomId, r.messageId), r.signature)) throw new Error('bad receipt signature')
       if (mine !== undefined) {
         if (hex(r.member) !== hex(this.#c.identity.memberPublicKey)) mine.members.add(hex(r.member))
         for (const wake of mine.wake.splice(0)) wake()
         return
       }
       const key = `${id}:${hex(r.member)}`
-      const back = this.#routes.get(id)
-      if (back === undefined || this.#passed.has(key) || back === remotePeer) return
+      if (back === undefined || this.#passed.has(key) || back.peer === remotePeer) return
       this.#passed.add(key)
       if (this.#passed.size > ROUTES_MAX * 8) this.#passed.delete(this.#passed.values().next().value!)
-      await this.#send(back, bytes)
+      await this.#send(back.peer, bytes)
     } catch (err) {
       this.#c.log(`receipt from ${remotePeer} dropped: ${(err as Error).message}`, 2)
     }

@@ -5,7 +5,7 @@ import type { Ed25519PrivateKey } from '../crypto/index.js'
 import type { RoomTables, SqlStatement } from '../store/index.js'
 import { decodeSenderKey, encodeSenderKey } from '../wire/envelope.js'
 import type { MemberStatus, ValidationContext, ValidationReason, Verdict } from './envelope.js'
-import { hex, roomIdText } from './ids.js'
+import { hex, peerIdText, roomIdText } from './ids.js'
 import { MembershipLog } from './membership.js'
 import { InboundSenderChain, OutboundSenderChain } from './sender-keys.js'
 
@@ -32,6 +32,8 @@ export class Room {
   readonly #reservedUntil = new Map<number, number>()
   readonly #inbound = new Map<string, InboundSenderChain>()
   #ctx: ValidationContext | undefined
+  /** readerPeers() for the log as it was at `length` entries. */
+  #readers: { log: MembershipLog, length: number, peers: ReadonlySet<string> } | undefined
 
   constructor (init: { log: MembershipLog, me: Uint8Array, joinedAt: number, persistedLogLength: number }) {
     this.log = init.log
@@ -44,6 +46,30 @@ export class Room {
   }
 
   get name (): string { return this.log.name }
+
+  /**
+   * The libp2p peer ids of the members other than us who can read the room (role member or
+   * admin, in the current epoch): the peers that count as its readers, recipients and receipt
+   * givers. A poster holds no keys and a removed member or a non-member is in no entry, so their
+   * nodes never count even when they subscribe to the topic. Every member's Add entry (and the
+   * genesis, for the creator) records its peer id, so each member has exactly one.
+   */
+  readerPeers (): ReadonlySet<string> {
+    const c = this.#readers
+    if (c !== undefined && c.log === this.log && c.length === this.log.length) return c.peers
+    const me = hex(this.#me)
+    const peers = new Set<string>()
+    for (const m of this.log.members()) {
+      if ((m.role === 'member' || m.role === 'admin') && hex(m.member) !== me) peers.add(peerIdText(m.peerId))
+    }
+    this.#readers = { log: this.log, length: this.log.length, peers }
+    return peers
+  }
+
+  /** Whether PEER is the node of a member who can read the room (see readerPeers). */
+  isReaderPeer (peer: string): boolean {
+    return this.readerPeers().has(peer)
+  }
 
   /** Rebuilds a room from the store: the log is verified from its genesis again. */
   static load (tables: RoomTables, row: { roomId: Uint8Array, joinedAt: number }, me: Uint8Array): Room {

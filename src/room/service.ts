@@ -262,7 +262,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     this.#reserve(room, chain)
     const tsMs = this.#now()
     const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs, payload: { message } })
-    if (message.wantReceipts === true) this.#receipts.expect(hex(sealed.id))
+    if (message.wantReceipts === true) this.#receipts.expect(hex(sealed.id), room)
     // Our copy is built when the next flush writes it: the caller publishes first.
     this.#writer.prepare(chain)
     this.#writer.later(() => {
@@ -278,17 +278,27 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     return { envelope: sealed.bytes, get id () { return (id ??= hex(sealed.id)) } }
   }
 
-  /** Peers of ROOM we can write to now: whom a publish would hand the envelope to. */
+  /**
+   * Readers of ROOM we can write to now: subscribers a publish would hand the envelope to that
+   * are the node of a member who can read it (member or admin in its log, not us). A non-member
+   * or a poster on the topic still gets what we publish but does not count (Room.readerPeers).
+   */
   readers (room: Room): number {
-    return this.#net().writableSubscribers(room.topic).length
+    return this.#net().writableSubscribers(room.topic, this.#readerFilter(room)).length
+  }
+
+  /** Whether a peer is a reader of ROOM, asked of the log as it is at each call. */
+  #readerFilter (room: Room): (peer: string) => boolean {
+    return peer => room.isReaderPeer(peer)
   }
 
   /**
-   * Waits until ROOM has a subscriber we can actually write to (a known subscriber is not enough)
-   * and our keys exchange with the members we are connected to is done; false after TIMEOUTMS.
+   * Waits until ROOM has a reader (see readers) we can actually write to (a known subscriber is
+   * not enough) and our keys exchange with the members we are connected to is done; false after
+   * TIMEOUTMS.
    */
   async waitForReaders (room: Room, timeoutMs: number): Promise<boolean> {
-    if (!await this.#net().waitForWritableSubscriber(room.topic, timeoutMs)) return false
+    if (!await this.#net().waitForWritableSubscriber(room.topic, timeoutMs, undefined, this.#readerFilter(room))) return false
     await this.#keys.exchangeWithConnected(room)
     return true
   }
@@ -302,13 +312,15 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   }
 
   /**
-   * Resolves once every gossip neighbour we publish ROOM's messages to has accepted the envelope
-   * with message id ID (so stopping now cuts nothing off), or false after TIMEOUTMS.
+   * Resolves once every reader of ROOM we publish to has accepted the envelope with message id
+   * ID (so stopping now cuts nothing off), or false after TIMEOUTMS. Only readers are asked: a
+   * non-member cannot accept a room's envelope, and a poster or a non-member neighbour that does
+   * not answer must not hold the sender up until the timeout.
    */
   async handedOff (room: Room, id: string, timeoutMs: number): Promise<boolean> {
     const net = this.#net()
     const idBytes = Buffer.from(id, 'hex')
-    const answers = await Promise.all(net.writableSubscribers(room.topic).map(async peer => {
+    const answers = await Promise.all(net.writableSubscribers(room.topic, this.#readerFilter(room)).map(async peer => {
       try {
         const stream = await net.openStream(peer, HANDOFF_PROTOCOL, { signal: AbortSignal.timeout(timeoutMs), maxFrameBytes: 64 })
         return await askHandoff(stream, idBytes)
@@ -319,14 +331,22 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     return answers.every(a => a)
   }
 
-  /** For a message sent with wantReceipts: how many distinct members confirmed it (waits for N, at most TIMEOUTMS). */
+  /**
+   * For a message sent with wantReceipts: how many distinct members who can read its room
+   * confirmed it (waits for N, at most TIMEOUTMS). Receipts for another room, or signed by a
+   * poster, a non-member or a removed member, are dropped (Receipts).
+   */
   async receipts (id: string, n: number, timeoutMs: number): Promise<number> {
     return await this.#receipts.wait(id, n, timeoutMs)
   }
 
-  /** Publishes a sealed envelope (again); resolves with the number of peers it was handed to. */
+  /**
+   * Publishes a sealed envelope (again) to every gossip neighbour on ROOM's topic; resolves with
+   * the number of readers (see readers) it was handed to. With no reader writable it is not
+   * published at all (0), so a retry of the same envelope is not refused as a duplicate.
+   */
   async republish (room: Room, envelope: Uint8Array): Promise<number> {
-    return (await this.#net().publish(room.topic, envelope)).recipients
+    return (await this.#net().publish(room.topic, envelope, this.#readerFilter(room))).recipients
   }
 
   async #broadcastLogEntry (room: Room, entry: Uint8Array): Promise<void> {

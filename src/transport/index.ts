@@ -11,12 +11,12 @@ import { TransportError } from '../errors.js'
 import { createNode } from './node.js'
 import type { ConclaveLibp2p } from './node.js'
 import { DEFAULT_MAX_MESSAGE_BYTES, Pubsub } from './pubsub.js'
-import type { MessageHandler, PublishOutcome, TopicValidator } from './pubsub.js'
+import type { MessageHandler, PeerFilter, PublishOutcome, TopicValidator } from './pubsub.js'
 import { FramedStream } from './streams.js'
 
 export { FramedStream, encodeFrameLength, decodeFrameLength } from './streams.js'
 export { DEFAULT_MAX_MESSAGE_BYTES, CHAT_TOPIC_SCORE, SCORE_PARAMS, SCORE_THRESHOLDS, messageId } from './pubsub.js'
-export type { Verdict, TopicValidator, MessageHandler, PublishOutcome } from './pubsub.js'
+export type { Verdict, TopicValidator, MessageHandler, PeerFilter, PublishOutcome } from './pubsub.js'
 export { peerPrivateKeyFromSeed, peerIdFromSeed } from './peer-key.js'
 export type { ConclaveLibp2p } from './node.js'
 
@@ -140,17 +140,19 @@ export class Transport {
     this.#pubsub.unsubscribe(topic)
   }
 
-  /** Publish to every writable subscriber (flood publish). { recipients: 0 } means nobody got it. */
-  async publish (topic: string, data: Uint8Array): Promise<PublishOutcome> {
-    return await this.#pubsub.publish(topic, data)
+  /**
+   * Publish to every writable subscriber (flood publish). `recipients` counts those `filter`
+   * accepts (all by default); { recipients: 0 } means none of them got it, and then nobody did.
+   */
+  async publish (topic: string, data: Uint8Array, filter?: PeerFilter): Promise<PublishOutcome> {
+    return await this.#pubsub.publish(topic, data, filter)
   }
 
-  /** Resolves true once a publish on `topic` would reach at least one peer; false after timeoutMs. */
-  async waitForWritableSubscriber (topic: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    return await this.#pubsub.waitForWritableSubscriber(topic, timeoutMs, signal)
+  /** Resolves true once a publish on `topic` would reach at least one peer (that `filter` accepts); false after timeoutMs. */
+  async waitForWritableSubscriber (topic: string, timeoutMs: number, signal?: AbortSignal, filter?: PeerFilter): Promise<boolean> {
+    return await this.#pubsub.waitForWritableSubscriber(topic, timeoutMs, signal, filter)
   }
 
-  /** Peers that told us they subscribe to `topic`. */
   /** Bytes queued on the outbound gossip stream to the slowest subscriber of `topic`. */
   outboundBufferedBytes (topic: string): number {
     return this.#pubsub.outboundBufferedBytes(topic)
@@ -161,13 +163,14 @@ export class Transport {
     return await this.#pubsub.waitForOutboundDrain(topic, maxBytes, timeoutMs)
   }
 
+  /** Peers that told us they subscribe to `topic`. */
   topicPeers (topic: string): string[] {
     return this.#pubsub.topicPeers(topic)
   }
 
-  /** Subscribers of `topic` a publish would be written to right now. */
-  writableSubscribers (topic: string): string[] {
-    return this.#pubsub.writableSubscribers(topic)
+  /** Subscribers of `topic` a publish would be written to right now (those `filter` accepts). */
+  writableSubscribers (topic: string, filter?: PeerFilter): string[] {
+    return this.#pubsub.writableSubscribers(topic, filter)
   }
 
   /** Our gossipsub mesh for `topic`. */

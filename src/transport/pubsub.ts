@@ -22,8 +22,14 @@ export type TopicValidator = (fromPeer: string, data: Uint8Array) => Verdict | P
 /** Receives each accepted message once (duplicates are dropped by message id before validation). */
 export type MessageHandler = (data: Uint8Array, fromPeer: string) => void
 
+/**
+ * Which peers count (the caller's notion, e.g. "the node of a member of this room"): given to
+ * the counting and waiting calls, it filters what they count, never whom a publish is written to.
+ */
+export type PeerFilter = (peer: string) => boolean
+
 export interface PublishOutcome {
-  /** Peers the message was written to (0: nobody was reachable; nothing was marked as seen). */
+  /** Peers the message was written to that pass the filter (0: nobody that counts was reachable; nothing was marked as seen). */
   recipients: number
   /** The same bytes were already published or received recently (gossipsub's seen cache). */
   duplicate?: boolean
@@ -276,15 +282,17 @@ export class Pubsub {
 
   /**
    * Subscribers of `topic` that a publish right now would be written to: an open outbound
-   * gossipsub stream and a score at or above the publish threshold (or a direct peer).
+   * gossipsub stream and a score at or above the publish threshold (or a direct peer). With
+   * `filter`, only those it accepts.
    */
-  writableSubscribers (topic: string): string[] {
+  writableSubscribers (topic: string, filter?: PeerFilter): string[] {
     const g = this.#internals
-    if (g === undefined) return this.topicPeers(topic)
+    if (g === undefined) return filter === undefined ? this.topicPeers(topic) : this.topicPeers(topic).filter(filter)
     const threshold = g.opts.scoreThresholds.publishThreshold
     const out: string[] = []
     for (const id of g.topics.get(topic) ?? []) {
       if (!g.streamsOutbound.has(id)) continue
+      if (filter !== undefined && !filter(id)) continue
       if (g.direct.has(id) || g.score.score(id) >= threshold) out.push(id)
     }
     return out
@@ -318,12 +326,13 @@ export class Pubsub {
   }
 
   /**
-   * Resolves true as soon as at least one subscriber of `topic` is writable, false after
-   * `timeoutMs`. Woken by subscription changes; also re-checks every 10 ms, because gossipsub
-   * emits no event when its outbound stream to a peer opens.
+   * Resolves true as soon as at least one subscriber of `topic` (that `filter` accepts) is
+   * writable, false after `timeoutMs`. Woken by subscription changes; also re-checks every 10 ms,
+   * because gossipsub emits no event when its outbound stream to a peer opens. The filter is
+   * asked again at every check, so it may change its mind while we wait.
    */
-  async waitForWritableSubscriber (topic: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    if (this.writableSubscribers(topic).length > 0) return true
+  async waitForWritableSubscriber (topic: string, timeoutMs: number, signal?: AbortSignal, filter?: PeerFilter): Promise<boolean> {
+    if (this.writableSubscribers(topic, filter).length > 0) return true
     if (this.#stopped) return false
     return await new Promise<boolean>(resolve => {
       const finish = (result: boolean): void => {
@@ -335,10 +344,10 @@ export class Pubsub {
       }
       const check = (): void => {
         if (this.#stopped) finish(false)
-        else if (this.writableSubscribers(topic).length > 0) finish(true)
+        else if (this.writableSubscribers(topic, filter).length > 0) finish(true)
       }
       const onAbort = (): void => { finish(false) }
-      const timeout = setTimeout(() => { finish(this.writableSubscribers(topic).length > 0) }, timeoutMs)
+      const timeout = setTimeout(() => { finish(this.writableSubscribers(topic, filter).length > 0) }, timeoutMs)
       const poll = setInterval(check, WRITABLE_POLL_MS)
       this.#waiters.add(check)
       signal?.addEventListener('abort', onAbort, { once: true })
@@ -352,18 +361,24 @@ export class Pubsub {
   }
 
   /**
-   * Publish `data` to `topic`. When no subscriber is writable this returns { recipients: 0 }
-   * WITHOUT handing the message to gossipsub: gossipsub marks a published message as seen even
-   * when it reached nobody, and a retry of the same bytes would then fail as a duplicate.
+   * Publish `data` to `topic`: written to every writable subscriber (flood publish), whether
+   * `filter` accepts it or not (a peer that does not count may still relay); `recipients` counts
+   * those the filter accepts. When no writable subscriber passes the filter this returns
+   * { recipients: 0 } WITHOUT handing the message to gossipsub: gossipsub marks a published
+   * message as seen even when it reached nobody, and a retry of the same bytes would then fail
+   * as a duplicate.
    */
-  async publish (topic: string, data: Uint8Array): Promise<PublishOutcome> {
+  async publish (topic: string, data: Uint8Array, filter?: PeerFilter): Promise<PublishOutcome> {
     if (data.byteLength > this.maxMessageBytes) {
       throw new FrameTooLargeError(`message of ${data.byteLength} bytes is over the limit of ${this.maxMessageBytes}`)
     }
-    if (this.writableSubscribers(topic).length === 0) return { recipients: 0 }
+    if (this.writableSubscribers(topic, filter).length === 0) return { recipients: 0 }
     try {
       const result = await this.#pubsub.publish(topic, data)
-      return { recipients: result.recipients.length }
+      if (filter === undefined) return { recipients: result.recipients.length }
+      let recipients = 0
+      for (const peer of result.recipients) if (filter(peer.toString())) recipients++
+      return { recipients }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       if (message === 'PublishError.NoPeersSubscribedToTopic') return { recipients: 0 }
