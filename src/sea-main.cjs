@@ -7,7 +7,8 @@
 // Build-time training (plain `node dist/sea-main.cjs ...`, never inside the executable):
 // CONCLAVE_SEA_TRAIN=FILE runs dist/conclave.cjs and writes the code cache to FILE at exit.
 // CONCLAVE_SEA_DEBUG=1 says on stderr whether the cache was used, rejected (V8 checks its
-// version and flags) or absent; the build's smoke check relies on it being 'used'.
+// version and flags) or absent; build.mjs's smoke run of the binary it made (`--version`) fails
+// the build unless it says 'used'. One env lookup per start; off unless set.
 'use strict'
 const vm = require('node:vm')
 const path = require('node:path')
