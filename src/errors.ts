@@ -9,7 +9,9 @@ export const ExitCode = {
   /** bad input: usage, unknown room, malformed/expired ticket, wrong passphrase, corrupt file */
   BAD_INPUT: 2,
   /** delivery not confirmed in time */
-  NOT_DELIVERED: 3
+  NOT_DELIVERED: 3,
+  /** stopped by Ctrl-C (128 + SIGINT), after what was read was delivered */
+  INTERRUPTED: 130
 } as const
 export type ExitCode = typeof ExitCode[keyof typeof ExitCode]
 
@@ -140,4 +142,31 @@ export class JoinRefusedError extends ConclaveError {
 export class NobodyReachableError extends ConclaveError {
   override name = 'NobodyReachableError'
   override readonly exitCode = ExitCode.NOT_DELIVERED
+}
+
+/** `send --wait N`: fewer than N members confirmed receipt in time (exit 3); RECEIPTS says how many did. */
+export class NotConfirmedError extends ConclaveError {
+  override name = 'NotConfirmedError'
+  override readonly exitCode = ExitCode.NOT_DELIVERED
+  readonly receipts: number
+  constructor (message: string, options: { hint?: string, receipts: number }) {
+    super(message, options)
+    this.receipts = options.receipts
+  }
+}
+
+/** An error the home's node answered with: same message, hint and exit code as it had there. */
+export class RemoteError extends ConclaveError {
+  override name = 'RemoteError'
+  override readonly exitCode: ExitCode
+  constructor (message: string, options: { hint?: string, exitCode: ExitCode }) {
+    super(message, options)
+    this.exitCode = options.exitCode
+  }
+}
+
+/** The signal that ended a long-running command (Ctrl-C: exit 130 after what was read is delivered). */
+export class InterruptedError extends ConclaveError {
+  override name = 'InterruptedError'
+  override readonly exitCode = ExitCode.INTERRUPTED
 }

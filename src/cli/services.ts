@@ -1,24 +1,15 @@
 // Builds the services a command needs from the global options (home dir, passphrase source).
-import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { HOME_FILES } from '../config.js'
 import { Identity, IdentityVault } from '../room/identity.js'
 import type { CommandContext } from './command.js'
 import { passphraseSource } from './passphrase.js'
+import { defaultDisplayName } from './connect.js'
 
-export { passphraseSource }
+export { passphraseSource, defaultDisplayName }
 
 export function identityVault (ctx: CommandContext): IdentityVault {
   return new IdentityVault({}, { path: join(ctx.globals.home, HOME_FILES.identity) })
-}
-
-/** A display name to start with: the login name, else "anon". */
-export function defaultDisplayName (env: NodeJS.ProcessEnv): string {
-  try {
-    const name = userInfo().username
-    if (name !== '') return name
-  } catch {}
-  return env.USER ?? 'anon'
 }
 
 /** Unlocks the identity, creating an unencrypted one on first use (SPEC.md: created on first need). */

@@ -1,7 +1,7 @@
-// The daemon client's raw HTTP/1.1 answer parser (one-shot requests skip node:http, see daemon-client.ts).
+// The daemon client's raw HTTP/1.1 answer parser (one-shot requests skip node:http, see src/client/socket.ts).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { parseAnswer } from '../../src/cli/daemon-client.js'
+import { parseAnswer } from '../../src/client/socket.js'
 import { ConclaveError } from '../../src/errors.js'
 
 const answer = (text: string): Buffer => Buffer.from(text, 'utf8')
@@ -22,6 +22,6 @@ test('an answer without a length is read to the end of the connection', () => {
 
 test('truncated or malformed answers are errors, not guesses', () => {
   for (const bad of ['', 'HTTP/1.1 200 OK\r\nContent-Length: 2', 'SMTP 220 hello\r\n\r\n', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab']) {
-    assert.throws(() => parseAnswer(answer(bad)), (err: unknown) => err instanceof ConclaveError && /the daemon sent a (truncated|malformed) answer/.test((err as Error).message), JSON.stringify(bad))
+    assert.throws(() => parseAnswer(answer(bad)), (err: unknown) => err instanceof ConclaveError && /the node (sent a (truncated|malformed) answer|closed the connection without an answer)/.test((err as Error).message), JSON.stringify(bad))
   }
 })

@@ -1,6 +1,6 @@
-// `conclave daemon`: one long-running node joined to all rooms, serving the local HTTP API on a
-// Unix socket (0600) in the home dir; send, listen and status use it automatically.
-import { join } from 'node:path'
+// `conclave daemon`: the home's node in the foreground, joined to all rooms, serving the control
+// API on a Unix socket (0600) in the home; every other command of the home goes through it. If a
+// `listen` or `chat` runs the node now, the daemon takes over when that exits.
 import { ConclaveError, UsageError } from '../../errors.js'
 import { defineCommand } from '../command.js'
 import { untilSignal } from '../signals.js'
@@ -9,33 +9,33 @@ export const daemonCommand = defineCommand({
   command: 'daemon',
   describe: 'run the node in the foreground, joined to all rooms, serving a local control socket',
   builder: y => y
-    .option('http', { type: 'string', describe: 'also serve the API on HOST:PORT (loopback unless you name another address, which then needs --token)' })
-    .option('token', { type: 'string', describe: 'bearer token required on --http (use CONCLAVE_TOKEN to keep it off the command line)' })
+    .option('http', { type: 'string', describe: 'also serve the API on HOST:PORT (always behind a bearer token)' })
+    .option('token', { type: 'string', describe: 'bearer token for --http (default: generated and kept in the home; prefer CONCLAVE_TOKEN over this flag)' })
     .example('$0 daemon', 'then `conclave send ops hi` goes through it in a few milliseconds')
-    .example('CONCLAVE_TOKEN=… $0 daemon --http 0.0.0.0:8080', 'the API on the network, for clients sending "Authorization: Bearer …"')
+    .example('$0 daemon --http 127.0.0.1:8080', 'the API on TCP too, for clients sending "Authorization: Bearer $(cat ~/.local/share/conclave/http.token)"')
     .example('curl --unix-socket ~/.local/share/conclave/conclave.sock -d "disk full" http://localhost/ops', 'publish with curl (headers Title, Priority, Tags)'),
   async run (ctx, args: { http?: string, token?: string }) {
     const http = args.http === undefined ? undefined : parseHostPort(args.http)
-    const { daemonClient } = await import('../daemon-client.js')
-    const running = await daemonClient(ctx)
-    running?.close()
-    if (running !== undefined) throw new ConclaveError(`a daemon is already running for ${ctx.globals.home}`, { hint: "stop it first, or use 'conclave status'" })
-    const { withSession } = await import('../node.js')
-    const { DaemonApi, SOCKET_FILE } = await import('../daemon-api.js')
-    const { statusInfo } = await import('../status-info.js')
-    await withSession(ctx, { network: true, longRunning: true }, async ({ service, transport }) => {
-      await service.start()
-      const socketPath = join(ctx.globals.home, SOCKET_FILE)
-      const api = new DaemonApi({ service, status: async () => statusInfo(service, transport!, true) as unknown as Record<string, unknown>, warn: m => { ctx.out.warn(m) } }, { socketPath })
-      await api.listen()
+    if (args.token !== undefined && args.token.length < 16) throw new UsageError('--token must be at least 16 characters')
+    const { withClient } = await import('../connect.js')
+    const { LocalClient } = await import('../../client/local.js')
+    await withClient(ctx, { need: 'network', owner: 'daemon', create: true }, async client => {
+      if (!(client instanceof LocalClient) || client.api === undefined || client.service === undefined) throw new ConclaveError('the daemon could not take over the node')
       if (http !== undefined) {
-        const where = await api.listenHttp(http.host, http.port, args.token)
-        ctx.out.info(`conclave: HTTP API on http://${where}${args.token !== undefined ? ' (bearer token required)' : ''}`)
+        // TCP is reachable by every local user (and more): a bearer token always, and only
+        // requests that name this listener (DNS rebinding) and come from no other web origin.
+        const { guard, loadOrCreateToken, tcpListener } = await import('../../client/http-guard.js')
+        const generated = args.token === undefined ? loadOrCreateToken(ctx.globals.home) : undefined
+        const token = args.token ?? generated!.token
+        let listener = tcpListener(http.host, http.port)
+        const where = await client.api.listenTcp(http.host, http.port, req => guard(req, listener, token))
+        listener = tcpListener(http.host, where.port)
+        ctx.out.info(`conclave: HTTP API on http://${listener.display} (bearer token ${generated !== undefined ? `in ${generated.path}` : 'from --token'})`)
       }
-      ctx.out.info(`conclave: daemon for ${service.identity.name} on ${socketPath} (${service.rooms().length} room(s)); peer ${transport!.peerId}`)
+      const status = await client.status({ waitMs: 0 })
+      ctx.out.info(`conclave: daemon for ${client.service.identity.name} on ${ctx.globals.home}/conclave.sock (${status.rooms.length} room(s)); peer ${status.peerId}`)
       const signal = await untilSignal()
       ctx.out.info(`conclave: ${signal}: leaving`)
-      await api.close()
     })
   }
 })

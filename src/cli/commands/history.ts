@@ -1,4 +1,4 @@
-// `conclave history ROOM`: messages from the local store only, no network.
+// `conclave history ROOM`: stored messages of a room (the home's store, no network).
 import { UsageError } from '../../errors.js'
 import { defineCommand } from '../command.js'
 import { parseDuration, printMessage } from '../format.js'
@@ -14,10 +14,9 @@ export const historyCommand = defineCommand({
   async run (ctx, args: { room: string, limit: number, since?: string }) {
     if (!Number.isSafeInteger(args.limit) || args.limit < 0) throw new UsageError('--limit must be a whole number')
     const sinceMs = args.since === undefined ? undefined : Date.now() - parseDuration(args.since, 'since')
-    const { withSession } = await import('../node.js')
-    await withSession(ctx, { network: false, readOnly: true }, async ({ service }) => {
-      const room = service.room(args.room)
-      for (const m of service.history(room, { limit: args.limit, sinceMs })) printMessage(ctx.out, m, { color: ctx.out.color })
+    const { withClient } = await import('../connect.js')
+    await withClient(ctx, { need: 'read' }, async client => {
+      for (const m of await client.history(args.room, { limit: args.limit, sinceMs })) printMessage(ctx.out, m, { color: ctx.out.color })
     })
   }
 })

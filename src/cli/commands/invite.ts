@@ -5,18 +5,6 @@ import { parseDuration } from '../format.js'
 
 const ROLES = ['member', 'poster', 'admin'] as const
 
-/** Addresses a joiner can dial: explicit listen addresses, else the ones our node had last time. */
-export function inviteAddrs (listen: string[], known: string | undefined, peerId: string): string[] {
-  const explicit = listen.filter(a => !/\/tcp\/0$/.test(a) && !/^\/ip[46]\/(0\.0\.0\.0|::)\//.test(a))
-  if (explicit.length > 0) return explicit.map(a => a.includes('/p2p/') ? a : `${a}/p2p/${peerId}`)
-  if (known === undefined) return []
-  try {
-    return (JSON.parse(known) as string[]).filter(a => typeof a === 'string')
-  } catch {
-    return []
-  }
-}
-
 export const inviteCommand = defineCommand({
   command: 'invite <room>',
   describe: 'print one line on stdout: an invite ticket for ROOM',
@@ -28,18 +16,15 @@ export const inviteCommand = defineCommand({
     .example('$0 invite ops --expires 1h', 'a ticket for one person, valid for an hour')
     .example('$0 invite ops --role poster --uses 20', 'a ticket for 20 log-shipping hosts that may write but not read'),
   async run (ctx, args: { room: string, expires: string, uses: number, role: typeof ROLES[number] }) {
-    const ttl = parseDuration(args.expires, 'expires')
-    if (ttl <= 0) throw new UsageError('--expires must be positive')
+    const ttlMs = parseDuration(args.expires, 'expires')
+    if (ttlMs <= 0) throw new UsageError('--expires must be positive')
     if (!Number.isSafeInteger(args.uses) || args.uses < 1) throw new UsageError('--uses must be a whole number of at least 1')
-    const { withSession, ADDRS_META } = await import('../node.js')
-    const { RoomTables } = await import('../../store/index.js')
-    await withSession(ctx, { network: false }, async ({ service, store }) => {
-      const room = service.room(args.room)
-      const addrs = inviteAddrs(ctx.globals.listen, new RoomTables({ store }).meta(ADDRS_META), service.identity.peerId)
-      if (addrs.length === 0) ctx.out.warn('no known address to put in the ticket: joiners will have to find you by mDNS or --bootstrap (run `conclave chat`, `listen` or `daemon` once to record one)')
-      const ticket = await service.invite(room, { role: args.role, expiresMs: Date.now() + ttl, maxUses: args.uses, addrs })
-      if (ctx.out.json) ctx.out.jsonLine({ room: room.name, roomId: room.id, ticket, role: args.role, uses: args.uses, expires: new Date(Date.now() + ttl).toISOString() })
-      else ctx.out.data(ticket)
+    const { withClient } = await import('../connect.js')
+    await withClient(ctx, { need: 'write' }, async client => {
+      const r = await client.invite(args.room, { role: args.role, ttlMs, maxUses: args.uses })
+      if (r.addrs === 0) ctx.out.warn('no known address to put in the ticket: joiners will have to find you by mDNS or --bootstrap (run `conclave chat`, `listen` or `daemon` once to record one)')
+      if (ctx.out.json) ctx.out.jsonLine({ room: r.room, roomId: r.roomId, ticket: r.ticket, role: r.role, uses: r.uses, expires: r.expires })
+      else ctx.out.data(r.ticket)
     })
   }
 })

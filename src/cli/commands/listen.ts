@@ -1,4 +1,5 @@
-// `conclave listen ROOM...`: print messages as they arrive (human lines or JSON lines).
+// `conclave listen ROOM...`: print messages as they arrive (human lines or JSON lines), or run a
+// command per message. The first long-running command of a home runs its node; others attach.
 import { UsageError } from '../../errors.js'
 import { defineCommand } from '../command.js'
 import { parseDuration, printMessage } from '../format.js'
@@ -21,50 +22,24 @@ export const listenCommand = defineCommand({
     if (args.count !== undefined && (!Number.isSafeInteger(args.count) || args.count < 1)) throw new UsageError('--count must be a whole number of at least 1')
     if (!Number.isSafeInteger(args.jobs) || args.jobs < 1) throw new UsageError('--jobs must be a whole number of at least 1')
     if (args.exec !== undefined && args.exec.trim() === '') throw new UsageError('--exec needs a command')
+    // Stored messages since --since, else since now: a message stored while we attach is not missed.
+    const sinceMs = args.since === undefined ? Date.now() : Date.now() - parseDuration(args.since, 'since')
     const runner = args.exec === undefined ? undefined : new ExecRunner({ out: ctx.out, env: ctx.io.env }, { command: args.exec, concurrency: args.jobs })
-    const sinceMs = args.since === undefined ? undefined : Date.now() - parseDuration(args.since, 'since')
-    const { daemonClient } = await import('../daemon-client.js')
-    const daemon = await daemonClient(ctx)
-    if (daemon !== undefined) {
-      let printed = 0
+    const { withClient } = await import('../connect.js')
+    await withClient(ctx, { need: 'network', owner: 'listen' }, async client => {
+      const sub = await client.subscribe(args.rooms, { sinceMs })
       const multi = args.rooms.length > 1
-      const { promise: done, resolve: finish, reject: fail } = Promise.withResolvers<void>()
-      for (const room of args.rooms) {
-        void (async () => {
-          for await (const m of daemon.subscribe(room, { since: args.since })) {
-            if (args.count !== undefined && printed >= args.count) break
-            if (runner !== undefined) runner.push(m)
-            else printMessage(ctx.out, m, { color: ctx.out.color, showRoom: multi })
-            printed++
-            if (args.count !== undefined && printed >= args.count) { finish(); break }
-          }
-          finish()
-        })().catch(fail)
-      }
-      ctx.out.info(`conclave: listening to ${args.rooms.join(', ')} through the daemon`)
-      await Promise.race([done, untilSignal()])
-      await runner?.drain()
-      return
-    }
-    const { withSession } = await import('../node.js')
-    await withSession(ctx, { network: true, longRunning: true }, async ({ service }) => {
-      const rooms = args.rooms.map(r => service.room(r))
-      const wanted = new Set(rooms.map(r => r.id))
-      const multi = rooms.length > 1
+      ctx.out.info(`conclave: listening to ${args.rooms.join(', ')}${client.via === 'node' ? " through the home's node" : ''}`)
       let printed = 0
-      const { promise: done, resolve: finish } = Promise.withResolvers<void>()
-      const show = (m: Parameters<typeof printMessage>[1]): void => {
-        if (!wanted.has(m.roomId) || (args.count !== undefined && printed >= args.count)) return
-        if (runner !== undefined) runner.push(m)
-        else printMessage(ctx.out, m, { color: ctx.out.color, showRoom: multi })
-        printed++
-        if (args.count !== undefined && printed >= args.count) finish()
-      }
-      if (sinceMs !== undefined) for (const room of rooms) for (const m of service.history(room, { limit: 10_000, sinceMs })) show(m)
-      service.on('message', show)
-      await service.start()
-      ctx.out.info(`conclave: listening to ${rooms.map(r => r.name).join(', ')} as ${service.identity.name}`)
-      await Promise.race([done, untilSignal()])
+      const printing = (async () => {
+        for await (const m of sub) {
+          if (runner !== undefined) runner.push(m)
+          else printMessage(ctx.out, m, { color: ctx.out.color, showRoom: multi })
+          if (args.count !== undefined && ++printed >= args.count) break
+        }
+      })()
+      await Promise.race([printing, untilSignal()])
+      sub.close()
       await runner?.drain()
     })
   }

@@ -8,9 +8,9 @@ export const membersCommand = defineCommand({
     .positional('room', { type: 'string', describe: 'room name or id' })
     .example('$0 members ops', 'name, role and member id of everyone in ops'),
   async run (ctx, args: { room: string }) {
-    const { withSession } = await import('../node.js')
-    await withSession(ctx, { network: false, readOnly: true }, async ({ service }) => {
-      for (const m of service.members(service.room(args.room))) {
+    const { withClient } = await import('../connect.js')
+    await withClient(ctx, { need: 'read' }, async client => {
+      for (const m of await client.members(args.room)) {
         if (ctx.out.json) ctx.out.jsonLine(m)
         else ctx.out.data(`${m.name}${m.you ? ' (you)' : ''}\t${m.role}\t${m.memberId}`)
       }

@@ -6,10 +6,9 @@ export const roomsCommand = defineCommand({
   describe: 'list the rooms you are in',
   builder: y => y.example('$0 rooms --json', '{"name":…,"roomId":…,"role":…,"members":…} per room'),
   async run (ctx) {
-    const { withSession } = await import('../node.js')
-    await withSession(ctx, { network: false, readOnly: true }, async ({ service }) => {
-      for (const room of service.rooms()) {
-        const s = service.summary(room)
+    const { withClient } = await import('../connect.js')
+    await withClient(ctx, { need: 'read' }, async client => {
+      for (const s of await client.rooms()) {
         if (ctx.out.json) ctx.out.jsonLine(s)
         else ctx.out.data(`${s.name}\t${s.roomId}\t${s.role ?? 'removed'}\t${s.members} member${s.members === 1 ? '' : 's'}`)
       }

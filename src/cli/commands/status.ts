@@ -1,35 +1,20 @@
 // `conclave status`: node state — peer id, addresses, peers, per room who is online, mesh peers,
 // the last message, validator counters. Exit 1 when the node has no peers.
 import { defineCommand, type CommandContext } from '../command.js'
-import type { StatusInfo } from '../status-info.js'
+import type { StatusInfo } from '../../client/types.js'
 import { parseDuration } from '../format.js'
 
 export const statusCommand = defineCommand({
   command: 'status',
   describe: 'show the node, its peers and per-room state; exits 1 when no peer is connected',
   builder: y => y
-    .option('wait', { type: 'string', default: '3s', describe: 'how long to look for peers before reporting' })
+    .option('wait', { type: 'string', default: '3s', describe: 'with no node running: how long to look for peers before reporting' })
     .example('$0 status', 'peer id, addresses, connected peers, rooms')
     .example('$0 status --json --bootstrap /ip4/10.0.0.5/tcp/4001/p2p/12D3KooW…', 'one JSON object; exit 1 if nobody is reachable'),
   async run (ctx, args: { wait: string }) {
     const waitMs = parseDuration(args.wait, 'wait')
-    const { daemonClient } = await import('../daemon-client.js')
-    const daemon = await daemonClient(ctx)
-    if (daemon !== undefined) return print(ctx, await daemon.status())
-    const { withSession } = await import('../node.js')
-    const { statusInfo } = await import('../status-info.js')
-    return await withSession(ctx, { network: true }, async ({ service, transport }) => {
-      const net = transport!
-      await service.start()
-      // No daemon: this is a node of our own, so give discovery a moment.
-      const deadline = Date.now() + waitMs
-      while (net.connections().length === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
-      if (net.connections().length > 0) {
-        const settle = Math.min(deadline, Date.now() + 1000)
-        for (const room of service.rooms()) await service.waitForReaders(room, Math.max(0, settle - Date.now()))
-      }
-      return print(ctx, statusInfo(service, net, false))
-    })
+    const { withClient } = await import('../connect.js')
+    return await withClient(ctx, { need: 'network', create: true }, async client => print(ctx, await client.status({ waitMs })))
   }
 })
 
@@ -37,7 +22,7 @@ function print (ctx: CommandContext, status: StatusInfo): number {
   if (ctx.out.json) {
     ctx.out.jsonLine(status)
   } else {
-    ctx.out.data(`daemon:   ${status.daemon ? 'running' : 'not running (this status comes from a node started for it)'}`)
+    ctx.out.data(`node:     ${status.owner !== null ? `running (${status.owner.command}, pid ${status.owner.pid})` : 'not running (this status comes from a node started for it)'}`)
     ctx.out.data(`peer id:  ${status.peerId}`)
     for (const a of status.listen) ctx.out.data(`listen:   ${a}`)
     ctx.out.data(`peers:    ${status.peers.length}${status.peers.length > 0 ? ' (' + status.peers.join(', ') + ')' : ''}`)

@@ -1,0 +1,231 @@
+// The home's control API: HTTP on the Unix socket `conclave.sock` (0600) in the home, optionally on
+// TCP, a thin adapter over the owner's LocalClient. ntfy-style for curl, and what SocketClient speaks:
+//   POST /ROOM              body = one message; headers Title, Priority (1-5 or min..urgent), Tags
+//                           (a,b), Wait (N receipts), Timeout (10s), Alone (store)
+//   POST /ROOM?lines=1      body = a stream of lines, each a message (batched, with backpressure)
+//   GET  /ROOM/json         JSON lines of new messages until the client hangs up; ?since=10m (or
+//                           since_ms=EPOCH_MS) first sends stored ones; ?poll=1 only stored ones
+//   GET  /ROOM/members      POST /ROOM/invite {role,ttlMs,maxUses}
+//   GET  /_/rooms           POST /_/rooms {name}      POST /_/join {ticket,name?,timeoutMs}
+//   GET  /status            the status JSON of `conclave status`
+// Errors are JSON {"error","hint"?,"exit"} (exit: the CLI's exit code) with 400 (bad input), 404
+// (unknown room), 504 (nobody reachable / not confirmed: "receipts" says how many), 500 otherwise.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { chmodSync, existsSync, rmSync } from 'node:fs'
+import { ConclaveError, ExitCode, NotConfirmedError, UsageError } from '../errors.js'
+import { MAX_HEADERS_COUNT, MAX_HEADER_BYTES } from './http-guard.js'
+import { readLines } from './lines.js'
+import { parseDuration, parsePriority } from './parse.js'
+import { HISTORY_MAX, type Client, type RoleName, type ShownMessage } from './types.js'
+
+/** Default wait for a reachable member when a request names no Timeout. */
+const DEFAULT_TIMEOUT_MS = 10_000
+/** One message's body (TEXT_MAX_BYTES of text, with room for a trailing newline). */
+export const MAX_BODY_BYTES = 60_001
+/** JSON request bodies (tickets, names) are small. */
+const MAX_JSON_BYTES = 16 * 1024
+
+function sendJson (res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body) + '\n')
+}
+
+export function errorStatus (err: unknown): number {
+  if (!(err instanceof ConclaveError)) return 500
+  if (err.exitCode === ExitCode.NOT_DELIVERED) return 504
+  if (err instanceof UsageError && /^unknown room/.test(err.message)) return 404
+  return err.exitCode === ExitCode.BAD_INPUT ? 400 : 500
+}
+
+export function errorBody (err: unknown): Record<string, unknown> {
+  const e = err as ConclaveError
+  const exit = err instanceof ConclaveError ? err.exitCode : ExitCode.FAILURE
+  return { error: e.message, ...(e.hint !== undefined ? { hint: e.hint } : {}), exit, ...(err instanceof NotConfirmedError ? { receipts: err.receipts } : {}) }
+}
+
+function header (req: IncomingMessage, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = req.headers[n.toLowerCase()]
+    if (typeof v === 'string' && v !== '') return v
+  }
+  return undefined
+}
+
+/** Headers carry Latin-1 only: clients percent-encode UTF-8 (curl users may send plain ASCII). */
+function decodeHeader (value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  try { return decodeURIComponent(value) } catch { return value }
+}
+
+async function readBody (req: IncomingMessage, max: number, what: string): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'])
+  if (Number.isFinite(declared) && declared > max) throw new BodyTooLargeError(what, max)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > max) throw new BodyTooLargeError(what, max)
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+class BodyTooLargeError extends UsageError {
+  override name = 'BodyTooLargeError'
+  constructor (what: string, max: number) {
+    super(`${what} is more than ${max} bytes`, what === 'the message' ? { hint: 'send it as lines (?lines=1)' } : {})
+  }
+}
+
+async function readJson (req: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = await readBody(req, MAX_JSON_BYTES, 'the request')
+  try {
+    const v = JSON.parse(body.toString('utf8')) as unknown
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>
+  } catch {}
+  throw new UsageError('the request body is not a JSON object')
+}
+
+function timeoutOf (req: IncomingMessage): number {
+  const t = header(req, 'timeout', 'x-timeout')
+  return t === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(t, 'timeout')
+}
+
+export interface ControlApiComponents {
+  client: Client
+  /** A message that was answered 200 but could not be handed to anyone afterwards. */
+  warn: (message: string) => void
+}
+
+/** A guard run on every request before routing: undefined lets it through, else the refusal. */
+export type RequestGuard = (req: IncomingMessage) => { status: number, error: string, hint?: string } | undefined
+
+export class ControlApi {
+  readonly #c: ControlApiComponents
+  readonly #servers: Server[] = []
+  #socketPath: string | undefined
+
+  constructor (components: ControlApiComponents) {
+    this.#c = components
+  }
+
+  #server (guard?: RequestGuard): Server {
+    const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+      const refusal = guard?.(req)
+      if (refusal !== undefined) { sendJson(res, refusal.status, { error: refusal.error, ...(refusal.hint !== undefined ? { hint: refusal.hint } : {}), exit: ExitCode.FAILURE }); return }
+      void this.#handle(req, res)
+    })
+    server.headersTimeout = 10_000
+    server.maxHeadersCount = MAX_HEADERS_COUNT + 1 // one more than allowed, so the guard sees an excess
+    this.#servers.push(server)
+    return server
+  }
+
+  /** Serves on the Unix socket at PATH (0600); a stale file there is replaced (the caller checked nobody answers). */
+  async listen (path: string, guard?: RequestGuard): Promise<void> {
+    if (existsSync(path)) rmSync(path)
+    const server = this.#server(guard)
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(path, () => resolve())
+    })
+    chmodSync(path, 0o600)
+    this.#socketPath = path
+  }
+
+  /** Serves on TCP HOST:PORT behind GUARD; resolves with the address bound. */
+  async listenTcp (host: string, port: number, guard: RequestGuard): Promise<{ host: string, port: number }> {
+    const server = this.#server(guard)
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => resolve())
+    })
+    const addr = server.address() as { address: string, port: number }
+    return { host: addr.address, port: addr.port }
+  }
+
+  /** Stops serving: open streams (subscribers) are cut, so attached clients notice at once. */
+  async close (): Promise<void> {
+    if (this.#socketPath !== undefined) rmSync(this.#socketPath, { force: true })
+    await Promise.all(this.#servers.map(async server => {
+      server.closeAllConnections()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+    }))
+  }
+
+  async #handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      const parts = url.pathname.split('/').filter(p => p !== '').map(decodeURIComponent)
+      const { client } = this.#c
+      const method = req.method ?? 'GET'
+      if (method === 'GET' && parts.length === 1 && parts[0] === 'status') return sendJson(res, 200, await client.status({ waitMs: 0 }))
+      if (parts[0] === '_' && parts.length === 2) {
+        if (method === 'GET' && parts[1] === 'rooms') return sendJson(res, 200, await client.rooms())
+        if (method === 'POST' && parts[1] === 'rooms') return sendJson(res, 200, await client.createRoom(String((await readJson(req)).name ?? '')))
+        if (method === 'POST' && parts[1] === 'join') {
+          const b = await readJson(req)
+          const timeoutMs = typeof b.timeoutMs === 'number' ? b.timeoutMs : 30_000
+          return sendJson(res, 200, await client.join(String(b.ticket ?? ''), { name: typeof b.name === 'string' ? b.name : undefined, timeoutMs }))
+        }
+      }
+      if ((method === 'POST' || method === 'PUT') && parts.length === 1) return await this.#publish(parts[0]!, url, req, res)
+      if (parts.length === 2) {
+        if (method === 'GET' && parts[1] === 'json') return await this.#subscribe(parts[0]!, url, req, res)
+        if (method === 'GET' && parts[1] === 'members') return sendJson(res, 200, await client.members(parts[0]!))
+        if (method === 'POST' && parts[1] === 'invite') {
+          const b = await readJson(req)
+          return sendJson(res, 200, await client.invite(parts[0]!, { role: b.role as RoleName, ttlMs: Number(b.ttlMs), maxUses: Number(b.maxUses) }))
+        }
+      }
+      sendJson(res, 404, { error: `no such endpoint: ${method} ${url.pathname}`, exit: ExitCode.BAD_INPUT })
+    } catch (err) {
+      if (!res.headersSent) sendJson(res, err instanceof BodyTooLargeError ? 413 : errorStatus(err), errorBody(err))
+      else res.destroy(err as Error)
+    }
+  }
+
+  async #publish (roomRef: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { client } = this.#c
+    const title = decodeHeader(header(req, 'title', 'x-title', 't'))
+    const priority = parsePriority(header(req, 'priority', 'x-priority', 'p'))
+    const tags = (header(req, 'tags', 'x-tags', 'tag', 'ta') ?? '').split(',').map(t => decodeHeader(t.trim())!).filter(t => t !== '')
+    const timeoutMs = timeoutOf(req)
+    if (url.searchParams.get('lines') === '1') {
+      const sent = await client.publishLines(roomRef, readLines(req, 'the request body'), { title, priority, tags, timeoutMs })
+      return sendJson(res, 200, sent)
+    }
+    const waitHeader = header(req, 'wait', 'x-wait')
+    const wait = waitHeader === undefined ? undefined : Number(waitHeader)
+    if (wait !== undefined && (!Number.isSafeInteger(wait) || wait < 1)) throw new UsageError('--wait must be a whole number of at least 1')
+    const alone = header(req, 'alone', 'x-alone') === 'store' ? 'store' : 'fail'
+    const text = (await readBody(req, MAX_BODY_BYTES, 'the message')).toString('utf8').replace(/\n$/, '')
+    sendJson(res, 200, await client.publish(roomRef, text, { title, priority, tags }, { wait, timeoutMs, alone }))
+  }
+
+  async #subscribe (roomRef: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { client } = this.#c
+    const since = url.searchParams.get('since')
+    const sinceMsParam = url.searchParams.get('since_ms')
+    const poll = url.searchParams.get('poll') === '1'
+    const limit = Number(url.searchParams.get('limit') ?? HISTORY_MAX)
+    const sinceMs = sinceMsParam !== null ? Number(sinceMsParam) : since !== null ? Date.now() - parseDuration(since, 'since') : undefined
+    if (sinceMs !== undefined && !Number.isFinite(sinceMs)) throw new UsageError('since_ms must be a time in ms since the epoch')
+    if (poll) {
+      const messages = await client.history(roomRef, { limit, sinceMs })
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' })
+      res.end(messages.map(m => JSON.stringify(m) + '\n').join(''))
+      return
+    }
+    const sub = await client.subscribe([roomRef], { sinceMs })
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' })
+    res.flushHeaders()
+    req.on('close', () => sub.close())
+    res.on('close', () => sub.close())
+    for await (const m of sub) {
+      // A slow reader (curl piped into a slow command) holds the queue here, not in our socket buffers.
+      if (!res.write(JSON.stringify(m as ShownMessage) + '\n')) await new Promise(resolve => { res.once('drain', resolve); res.once('close', resolve) })
+    }
+    res.end()
+  }
+}

@@ -1,0 +1,110 @@
+// The client seam between the CLI and a home's node: one interface, implemented over the local
+// room service (client/local.ts) and over the home's control socket (client/socket.ts).
+import type { RoleName } from '../wire/membership.js'
+import type { ShownMessage } from '../room/shown.js'
+
+export type { ShownMessage }
+
+/** `history` / `?since=` answers at most this many messages per room. */
+export const HISTORY_MAX = 10_000
+export type { RoleName }
+
+/** Which long-running command owns the home's node (serves the control socket). */
+export type OwnerCommand = 'daemon' | 'listen' | 'chat'
+
+export interface MessageMeta {
+  title?: string
+  priority?: number
+  tags?: string[]
+}
+
+export interface PublishOptions {
+  /** Wait for this many signed receipts (`send --wait N`); fewer in time → NotConfirmedError (exit 3). */
+  wait?: number
+  /** How long to wait for a reachable member, and then for receipts. */
+  timeoutMs: number
+  /**
+   * Nobody reachable: 'fail' (NobodyReachableError, exit 3) or 'store' (the message is sealed and
+   * kept in this home's store only: interactive chat, where the user already saw the line).
+   */
+  alone?: 'fail' | 'store'
+}
+
+export interface PublishResult {
+  room: string
+  roomId: string
+  id: string
+  /** Members (not just subscribers) the message was handed to; 0 only when stored alone. */
+  recipients: number
+  /** With `wait`: how many members confirmed. */
+  receipts?: number
+}
+
+export interface LinesOptions extends MessageMeta {
+  /** How long to wait for a reachable member (at the start, and whenever nobody is left). */
+  timeoutMs: number
+}
+
+/** LINES messages sent in ENVELOPES batches; SPLIT input lines were longer than one message and cut. */
+export interface LinesResult { room: string, roomId: string, lines: number, envelopes: number, split: number }
+
+export interface InviteOptions {
+  role: RoleName
+  /** Validity from now. */
+  ttlMs: number
+  maxUses: number
+}
+
+export interface InviteResult { room: string, roomId: string, ticket: string, role: RoleName, uses: number, expires: string, addrs: number }
+
+export interface JoinResult { room: string, roomId: string, role: RoleName | null, members: number }
+
+export interface MemberInfo { memberId: string, name: string, role: RoleName, peerId: string, you: boolean }
+
+export interface RoomInfo { name: string, roomId: string, role: RoleName | null, members: number, epoch: number, topic: string }
+
+export interface StatusInfo {
+  /** True when a `conclave daemon` owns the node (kept for scripts that read it). */
+  daemon: boolean
+  /** The process that owns the home's node, or null when this status comes from a node started for it. */
+  owner: { command: OwnerCommand, pid: number } | null
+  peerId: string
+  memberId: string
+  listen: string[]
+  peers: string[]
+  rooms: Array<{
+    name: string
+    roomId: string
+    role: string | null
+    members: number
+    membersOnline: Array<{ name: string, memberId: string }>
+    meshPeers: number
+    lastMessage: string | null
+    validator: Record<string, number>
+  }>
+}
+
+/** Messages of one or more rooms as they are stored; `close()` ends the iteration. */
+export interface Subscription extends AsyncIterable<ShownMessage> {
+  close: () => void
+}
+
+export interface Client {
+  /** 'local': this process runs the node or reads the store; 'node': through the home's running node. */
+  readonly via: 'local' | 'node'
+  rooms: () => Promise<RoomInfo[]>
+  members: (room: string) => Promise<MemberInfo[]>
+  history: (room: string, options: { limit: number, sinceMs?: number }) => Promise<ShownMessage[]>
+  createRoom: (name: string) => Promise<RoomInfo>
+  invite: (room: string, options: InviteOptions) => Promise<InviteResult>
+  join: (ticket: string, options: { name?: string, timeoutMs: number }) => Promise<JoinResult>
+  /** One message: wait for a reachable member, seal, publish (retrying once), receipts. */
+  publish: (room: string, text: string, meta: MessageMeta, options: PublishOptions) => Promise<PublishResult>
+  /** Each line of SOURCE a message, batched and with backpressure, until SOURCE ends. */
+  publishLines: (room: string, source: AsyncIterable<string>, options: LinesOptions) => Promise<LinesResult>
+  /** New messages of ROOMS as they are stored (those since SINCEMS first); includes ours. */
+  subscribe: (rooms: string[], options: { sinceMs?: number }) => Promise<Subscription>
+  status: (options: { waitMs: number }) => Promise<StatusInfo>
+  /** Delivers what is still in flight (drain, hand-off), then releases the node / store. */
+  close: () => Promise<void>
+}
