@@ -4,10 +4,13 @@
 //   GET  /ROOM/json       JSON lines of new messages until the client hangs up (?since=10m first
 //                         prints stored ones; ?poll=1 prints stored ones and ends)
 //   GET  /status          the status JSON of `conclave status`
-// Errors are JSON {"error","hint"?} with 400 (bad input), 404 (unknown room), 504 (nobody reachable).
+// Errors are JSON {"error","hint"?} with 400 (bad input), 404 (unknown room), 504 (nobody reachable);
+// before that, src/client/http-guard.ts refuses with 401/403/421/431 (TCP always needs a bearer
+// token) and 413 (a one-message body over 60,000 bytes).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { chmodSync, existsSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
+import { MAX_HEADER_BYTES, MAX_HEADERS_COUNT, UNIX_LISTENER, bodyRefusal, guard, tcpListener, type Listener, type Refusal } from '../client/http-guard.js'
 import { ConclaveError, ExitCode, UsageError } from '../errors.js'
 import type { Room } from '../room/room.js'
 import type { RoomService, ShownMessage } from '../room/service.js'
@@ -20,6 +23,23 @@ const MAX_BODY_BYTES = 60_000
 function sendJson (res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(JSON.stringify(body) + '\n')
+}
+
+/** A refusal of the guard: answered and the connection closed, so an unread body is never read. */
+function refuse (res: ServerResponse, r: Refusal): void {
+  res.writeHead(r.status, { 'content-type': 'application/json', connection: 'close' })
+  res.end(JSON.stringify({ error: r.error, ...(r.hint !== undefined ? { hint: r.hint } : {}) }) + '\n')
+}
+
+/** A node:http server with bounded headers whose requests pass the guard for LISTENER first. */
+function guardedServer (listener: () => Listener, token: string | undefined, handle: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    const refusal = guard(req, listener(), token)
+    if (refusal !== undefined) refuse(res, refusal)
+    else handle(req, res)
+  })
+  server.maxHeadersCount = MAX_HEADERS_COUNT + 1 // one more than allowed, so the guard sees the excess
+  return server
 }
 
 function errorStatus (err: unknown): number {
@@ -58,7 +78,7 @@ export class DaemonApi {
   constructor (components: DaemonApiComponents, options: { socketPath: string }) {
     this.#c = components
     this.#path = options.socketPath
-    this.#server = createServer((req, res) => { void this.#handle(req, res) })
+    this.#server = guardedServer(() => UNIX_LISTENER, undefined, (req, res) => { void this.#handle(req, res) })
   }
 
   async listen (): Promise<void> {
@@ -71,24 +91,15 @@ export class DaemonApi {
   }
 
   /**
-   * The same API on TCP. Loopback needs no token; any other address must be asked for
-   * explicitly and then requires `Authorization: Bearer TOKEN` on every request.
+   * The same API on TCP, loopback included: every request needs `Authorization: Bearer TOKEN`
+   * and a Host naming this listener (see http-guard.ts).
    */
-  async listenHttp (host: string, port: number, token: string | undefined): Promise<string> {
-    const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host)
-    if (!loopback && (token === undefined || token.length < 16)) {
-      throw new UsageError(`--http ${host}:${port} is not a loopback address: it needs a token of at least 16 characters`, { hint: 'pass --token (or CONCLAVE_TOKEN); clients send "Authorization: Bearer TOKEN"' })
-    }
-    const server = createServer((req, res) => {
-      if (token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
-        sendJson(res, 401, { error: 'missing or wrong bearer token' })
-        return
-      }
-      void this.#handle(req, res)
-    })
+  async listenHttp (host: string, port: number, token: string): Promise<string> {
+    let listener: Listener | undefined
+    const server = guardedServer(() => listener!, token, (req, res) => { void this.#handle(req, res) })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(port, host, () => resolve())
+      server.listen(port, host, () => { listener = tcpListener(host, (server.address() as { port: number }).port); resolve() })
     })
     this.#http = server
     const addr = server.address() as { address: string, port: number }
@@ -122,6 +133,8 @@ export class DaemonApi {
   }
 
   async #publish (roomRef: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const tooLarge = url.searchParams.get('lines') === '1' ? undefined : bodyRefusal(req.headers['content-length'], 0, MAX_BODY_BYTES)
+    if (tooLarge !== undefined) return refuse(res, tooLarge)
     const { service } = this.#c
     const room = service.room(roomRef)
     const title = decodeHeader(header(req, 'title', 'x-title', 't'))
@@ -138,9 +151,10 @@ export class DaemonApi {
     }
     const chunks: Buffer[] = []
     let size = 0
-    for await (const chunk of req) {
+    for await (const chunk of req.iterator({ destroyOnReturn: false })) { // left early: the 413 is written before the socket closes
       size += (chunk as Buffer).length
-      if (size > MAX_BODY_BYTES) throw new UsageError(`the message is more than ${MAX_BODY_BYTES} bytes`, { hint: 'send it as lines (?lines=1)' })
+      const over = bodyRefusal(undefined, size, MAX_BODY_BYTES)
+      if (over !== undefined) return refuse(res, over)
       chunks.push(chunk as Buffer)
     }
     const text = Buffer.concat(chunks).toString('utf8').replace(/\n$/, '')

@@ -9,13 +9,17 @@ export const daemonCommand = defineCommand({
   command: 'daemon',
   describe: 'run the node in the foreground, joined to all rooms, serving a local control socket',
   builder: y => y
-    .option('http', { type: 'string', describe: 'also serve the API on HOST:PORT (loopback unless you name another address, which then needs --token)' })
-    .option('token', { type: 'string', describe: 'bearer token required on --http (use CONCLAVE_TOKEN to keep it off the command line)' })
+    .option('http', { type: 'string', describe: 'also serve the API on HOST:PORT (always with a bearer token: --token, or one generated into http.token in the home)' })
+    .option('token', { type: 'string', describe: 'bearer token (16+ characters) required on --http (use CONCLAVE_TOKEN to keep it off the command line)' })
     .example('$0 daemon', 'then `conclave send ops hi` goes through it in a few milliseconds')
     .example('CONCLAVE_TOKEN=… $0 daemon --http 0.0.0.0:8080', 'the API on the network, for clients sending "Authorization: Bearer …"')
     .example('curl --unix-socket ~/.local/share/conclave/conclave.sock -d "disk full" http://localhost/ops', 'publish with curl (headers Title, Priority, Tags)'),
   async run (ctx, args: { http?: string, token?: string }) {
     const http = args.http === undefined ? undefined : parseHostPort(args.http)
+    const { MIN_TOKEN_LENGTH, loadOrCreateToken } = await import('../../client/http-guard.js')
+    if (http !== undefined && args.token !== undefined && (args.token.length < MIN_TOKEN_LENGTH || /\s/.test(args.token))) {
+      throw new UsageError(`--token (or CONCLAVE_TOKEN) must be at least ${MIN_TOKEN_LENGTH} characters, without spaces`, { hint: 'leave it out and the daemon generates one in http.token in its home' })
+    }
     const { daemonClient } = await import('../daemon-client.js')
     const running = await daemonClient(ctx)
     running?.close()
@@ -29,8 +33,10 @@ export const daemonCommand = defineCommand({
       const api = new DaemonApi({ service, status: async () => statusInfo(service, transport!, true) as unknown as Record<string, unknown>, warn: m => { ctx.out.warn(m) } }, { socketPath })
       await api.listen()
       if (http !== undefined) {
-        const where = await api.listenHttp(http.host, http.port, args.token)
-        ctx.out.info(`conclave: HTTP API on http://${where}${args.token !== undefined ? ' (bearer token required)' : ''}`)
+        const file = args.token === undefined ? loadOrCreateToken(ctx.globals.home) : undefined
+        const where = await api.listenHttp(http.host, http.port, args.token ?? file!.token)
+        const which = file === undefined ? 'the one given' : `${file.created ? 'generated in' : 'see'} ${file.path}`
+        ctx.out.info(`conclave: HTTP API on http://${where} (bearer token required: ${which})`)
       }
       ctx.out.info(`conclave: daemon for ${service.identity.name} on ${socketPath} (${service.rooms().length} room(s)); peer ${transport!.peerId}`)
       const signal = await untilSignal()
