@@ -20,13 +20,14 @@ import { HISTORY_MAX, type Client, type RoleName, type ShownMessage } from './ty
 
 /** Default wait for a reachable member when a request names no Timeout. */
 const DEFAULT_TIMEOUT_MS = 10_000
-/** One message's body (TEXT_MAX_BYTES of text, with room for a trailing newline). */
-export const MAX_BODY_BYTES = 60_001
+/** One message's body (TEXT_MAX_BYTES of text). */
+export const MAX_BODY_BYTES = 60_000
 /** JSON request bodies (tickets, names) are small. */
 const MAX_JSON_BYTES = 16 * 1024
 
-function sendJson (res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' })
+function sendJson (res: ServerResponse, status: number, body: unknown, close = false): void {
+  // A refusal closes the connection, so a body we did not read is never read.
+  res.writeHead(status, close ? { 'content-type': 'application/json', connection: 'close' } : { 'content-type': 'application/json' })
   res.end(JSON.stringify(body) + '\n')
 }
 
@@ -112,10 +113,12 @@ export class ControlApi {
   #server (guard?: RequestGuard): Server {
     const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
       const refusal = guard?.(req)
-      if (refusal !== undefined) { sendJson(res, refusal.status, { error: refusal.error, ...(refusal.hint !== undefined ? { hint: refusal.hint } : {}), exit: ExitCode.FAILURE }); return }
+      if (refusal !== undefined) { sendJson(res, refusal.status, { error: refusal.error, ...(refusal.hint !== undefined ? { hint: refusal.hint } : {}) }, true); return }
       void this.#handle(req, res)
     })
     server.headersTimeout = 10_000
+    // A `tail -f | curl -T - ?lines=1` stream or a subscriber lasts as long as it likes.
+    server.requestTimeout = 0
     server.maxHeadersCount = MAX_HEADERS_COUNT + 1 // one more than allowed, so the guard sees an excess
     this.#servers.push(server)
     return server
@@ -180,7 +183,7 @@ export class ControlApi {
       }
       sendJson(res, 404, { error: `no such endpoint: ${method} ${url.pathname}`, exit: ExitCode.BAD_INPUT })
     } catch (err) {
-      if (!res.headersSent) sendJson(res, err instanceof BodyTooLargeError ? 413 : errorStatus(err), errorBody(err))
+      if (!res.headersSent) sendJson(res, err instanceof BodyTooLargeError ? 413 : errorStatus(err), errorBody(err), err instanceof BodyTooLargeError)
       else res.destroy(err as Error)
     }
   }

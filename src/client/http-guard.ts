@@ -1,4 +1,4 @@
-// The local HTTP API's front door: which requests may reach it (Host, Origin, bearer token, header and body limits) and the token file of `daemon --http`.
+// The local HTTP API's front door (Host, Origin, bearer token, header and body limits) and the `daemon --http` token file.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import type { IncomingHttpHeaders } from 'node:http'

@@ -9,14 +9,17 @@ export const daemonCommand = defineCommand({
   command: 'daemon',
   describe: 'run the node in the foreground, joined to all rooms, serving a local control socket',
   builder: y => y
-    .option('http', { type: 'string', describe: 'also serve the API on HOST:PORT (always behind a bearer token)' })
-    .option('token', { type: 'string', describe: 'bearer token for --http (default: generated and kept in the home; prefer CONCLAVE_TOKEN over this flag)' })
+    .option('http', { type: 'string', describe: 'also serve the API on HOST:PORT (always with a bearer token: --token, or one generated into http.token in the home)' })
+    .option('token', { type: 'string', describe: 'bearer token (16+ characters) required on --http (use CONCLAVE_TOKEN to keep it off the command line)' })
     .example('$0 daemon', 'then `conclave send ops hi` goes through it in a few milliseconds')
     .example('$0 daemon --http 127.0.0.1:8080', 'the API on TCP too, for clients sending "Authorization: Bearer $(cat ~/.local/share/conclave/http.token)"')
     .example('curl --unix-socket ~/.local/share/conclave/conclave.sock -d "disk full" http://localhost/ops', 'publish with curl (headers Title, Priority, Tags)'),
   async run (ctx, args: { http?: string, token?: string }) {
     const http = args.http === undefined ? undefined : parseHostPort(args.http)
-    if (args.token !== undefined && args.token.length < 16) throw new UsageError('--token must be at least 16 characters')
+    const { MIN_TOKEN_LENGTH } = await import('../../client/http-guard.js')
+    if (http !== undefined && args.token !== undefined && (args.token.length < MIN_TOKEN_LENGTH || /\s/.test(args.token))) {
+      throw new UsageError(`--token (or CONCLAVE_TOKEN) must be at least ${MIN_TOKEN_LENGTH} characters, without spaces`, { hint: 'leave it out and the daemon generates one in http.token in its home' })
+    }
     const { withClient } = await import('../connect.js')
     const { LocalClient } = await import('../../client/local.js')
     await withClient(ctx, { need: 'network', owner: 'daemon', create: true }, async client => {
@@ -30,7 +33,8 @@ export const daemonCommand = defineCommand({
         let listener = tcpListener(http.host, http.port)
         const where = await client.api.listenTcp(http.host, http.port, req => guard(req, listener, token))
         listener = tcpListener(http.host, where.port)
-        ctx.out.info(`conclave: HTTP API on http://${listener.display} (bearer token ${generated !== undefined ? `in ${generated.path}` : 'from --token'})`)
+        const which = generated === undefined ? 'the one given' : `${generated.created ? 'generated in' : 'see'} ${generated.path}`
+        ctx.out.info(`conclave: HTTP API on http://${listener.display} (bearer token required: ${which})`)
       }
       const status = await client.status({ waitMs: 0 })
       ctx.out.info(`conclave: daemon for ${client.service.identity.name} on ${ctx.globals.home}/conclave.sock (${status.rooms.length} room(s)); peer ${status.peerId}`)
