@@ -34,7 +34,8 @@ function readTicketFile (path: string): string {
 /** The ticket from the first source given: TICKET, `-` (stdin), --ticket-file, CONCLAVE_TICKET. */
 async function ticketText (ctx: CommandContext, args: { ticket?: string, ticketFile?: string }): Promise<string> {
   let text: string | undefined
-  if (args.ticket === '-') text = await readStdin(ctx)
+  // yargs hands a lone `-` over as ''.
+  if (args.ticket === '-' || args.ticket === '') text = await readStdin(ctx)
   else if (args.ticket !== undefined) text = args.ticket
   else if (args.ticketFile !== undefined) text = readTicketFile(args.ticketFile)
   else if (ctx.io.env.CONCLAVE_TICKET !== undefined && ctx.io.env.CONCLAVE_TICKET !== '') text = ctx.io.env.CONCLAVE_TICKET
