@@ -1,7 +1,8 @@
-// CONCLAVE_<OPTION> environment variables → option values, for the options the chosen command
+// CONCLAVE_<OPTION> environment variables → option values, for the flags the chosen command
 // actually has. yargs' own .env() turns EVERY CONCLAVE_* variable into an argument, so secrets
 // (CONCLAVE_PASSPHRASE) and metadata that `listen --exec` hands to child processes would
 // become "unknown option" errors or, worse, silently set options of an unrelated command.
+// Positional arguments never come from the environment (SPEC.md section 2).
 import type { Argv, Options } from 'yargs'
 import { UsageError } from '../errors.js'
 
@@ -46,6 +47,26 @@ function coerce (option: string, raw: string, kind: 'boolean' | 'number' | 'coun
   }
 }
 
+type Internal = { getInternalMethods?: () => { getContext?: () => { fullCommands?: string[] } } }
+
+/**
+ * The positional names (with their aliases) of the command being run, from its command string
+ * ('send <room> [text..]' → room, text). yargs' positional() registers a positional as an
+ * ordinary option, so getOptions() cannot tell them apart; the command strings of the commands
+ * being run (yargs' context) can.
+ */
+function positionalNames (y: Argv): Set<string> {
+  const context = (y as unknown as Internal).getInternalMethods?.().getContext?.()
+  if (context?.fullCommands === undefined) throw new Error('yargs no longer exposes the running command: cannot tell positionals from flags')
+  const names = new Set<string>()
+  for (const command of context.fullCommands) {
+    for (const [, inner] of command.matchAll(/[<[]([^\]>]+)[\]>]/g)) {
+      for (const name of inner!.replace(/\.\.$/, '').split('|')) { names.add(name); names.add(camel(name)) }
+    }
+  }
+  return names
+}
+
 /**
  * A yargs middleware (run before validation) that fills options of the selected command from
  * ENV unless they were given on the command line.
@@ -61,10 +82,12 @@ export function envMiddleware (env: NodeJS.ProcessEnv, rawArgs: string[]) {
         : opts.boolean?.includes(key) === true
           ? 'boolean'
           : opts.number?.includes(key) === true ? 'number' : opts.array?.includes(key) === true ? 'array' : 'string'
+    const positionals = positionalNames(y)
     const keys = new Set<string>([...Object.keys(opts.key ?? {})])
     for (const key of keys) {
       if (key === 'help' || key === 'version' || key.includes('.')) continue
       const names = [key, ...(aliases[key] ?? [])]
+      if (names.some(n => positionals.has(n))) continue
       if (names.some(n => explicit.has(n))) continue
       const raw = env[envName(key)]
       if (raw === undefined) continue
