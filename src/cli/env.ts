@@ -9,6 +9,13 @@ import { UsageError } from '../errors.js'
 type Args = Record<string, unknown>
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+/**
+ * `listen --exec` hands message metadata to its commands as CONCLAVE_MSG_*; no option may ever be
+ * read from such a name (a `conclave send` inside the command would pick up the message's
+ * metadata as its own options), so options whose variable would start with it are never mapped.
+ */
+export const EXEC_ENV_PREFIX = 'CONCLAVE_MSG_'
+
 export const envName = (option: string): string => 'CONCLAVE_' + option.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase()
 
 /** Option names (and aliases) that appear on the command line before `--`. */
@@ -89,6 +96,7 @@ export function envMiddleware (env: NodeJS.ProcessEnv, rawArgs: string[]) {
       const names = [key, ...(aliases[key] ?? [])]
       if (names.some(n => positionals.has(n))) continue
       if (names.some(n => explicit.has(n))) continue
+      if (envName(key).startsWith(EXEC_ENV_PREFIX)) continue
       const raw = env[envName(key)]
       if (raw === undefined) continue
       const value = coerce(key, raw, kindOf(key))
