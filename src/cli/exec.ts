@@ -25,7 +25,7 @@ export function execEnvironment (m: ShownMessage, base: NodeJS.ProcessEnv, home?
     if (!key.startsWith('CONCLAVE_') || key === 'CONCLAVE_HOME') env[key] = value
   }
   if (home !== undefined) env.CONCLAVE_HOME = resolvePath(home)
-  const values = [m.room, m.roomId, m.id, m.from, m.fromName, m.ts, m.title ?? '', String(m.priority), m.tags.join(',')]
+  const values = [m.room, m.roomId, m.id, m.from, m.fromName, m.ts, m.title ?? '', m.priority === null ? '' : String(m.priority), m.tags.join(',')]
   EXEC_VARIABLES.forEach((name, i) => { env[name] = values[i] })
   return env
 }

@@ -67,4 +67,6 @@ it('listen --exec runs a command per message with metadata in the environment', 
   assert.equal(env.CONCLAVE_MSG_TAGS, 'disk,db1')
   assert.ok(!Number.isNaN(Date.parse(env.CONCLAVE_MSG_TS!)))
   assert.ok(byText['plain\n'] !== undefined)
+  const plain = envOf(byText['plain\n']!)
+  assert.deepEqual([plain.CONCLAVE_MSG_TITLE, plain.CONCLAVE_MSG_PRIORITY, plain.CONCLAVE_MSG_TAGS], ['', '', ''], 'no title, no priority, no tags')
 })

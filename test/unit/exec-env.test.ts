@@ -89,3 +89,8 @@ test('a child gets the metadata, CONCLAVE_HOME and nothing else of CONCLAVE_*', 
   assert.equal(execEnvironment(message, { PATH: '/bin' }, 'rel/home').CONCLAVE_HOME, `${process.cwd()}/rel/home`, 'made absolute')
   assert.equal(execEnvironment(message, { PATH: '/bin' }).CONCLAVE_HOME, undefined)
 })
+
+test('no title / no priority are empty strings, no tags an empty list', () => {
+  const env = execEnvironment({ ...message, title: null, priority: null, tags: [] }, {})
+  assert.deepEqual([env.CONCLAVE_MSG_TITLE, env.CONCLAVE_MSG_PRIORITY, env.CONCLAVE_MSG_TAGS], ['', '', ''])
+})
