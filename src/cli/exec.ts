@@ -1,42 +1,52 @@
 // `listen --exec CMD`: runs CMD once per message with the text on stdin and the verified metadata
-// in environment variables. CMD is the user's own command line, run by /bin/sh -c; message
-// content is never put into a command line. At most N run at once; the rest wait in order.
+// in CONCLAVE_MSG_* environment variables. CMD is the user's own command line, run by /bin/sh -c;
+// message content is never put into a command line. At most N run at once; the rest wait in order.
 import { spawn } from 'node:child_process'
+import { resolve as resolvePath } from 'node:path'
 import type { ShownMessage } from '../room/service.js'
+import { EXEC_ENV_PREFIX } from './env.js'
 import type { Output } from './output.js'
 
 /** Waiting messages beyond this are reported (the queue is kept, never dropped silently). */
 const QUEUE_WARN = 1000
 
-export function execEnvironment (m: ShownMessage, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
-    ...base,
-    CONCLAVE_ROOM: m.room,
-    CONCLAVE_ROOM_ID: m.roomId,
-    CONCLAVE_ID: m.id,
-    CONCLAVE_FROM: m.from,
-    CONCLAVE_FROM_NAME: m.fromName,
-    CONCLAVE_TS: m.ts,
-    CONCLAVE_TITLE: m.title ?? '',
-    CONCLAVE_PRIORITY: String(m.priority),
-    CONCLAVE_TAGS: m.tags.join(',')
+/** The metadata variables a command gets, in this order (README, `listen --help`). */
+export const EXEC_VARIABLES = ['ROOM', 'ROOM_ID', 'ID', 'FROM', 'FROM_NAME', 'TS', 'TITLE', 'PRIORITY', 'TAGS'].map(n => EXEC_ENV_PREFIX + n)
+
+/**
+ * The environment of one --exec command: BASE without any CONCLAVE_* variable (secrets such as
+ * CONCLAVE_PASSPHRASE or CONCLAVE_TOKEN, and options a `conclave` run by CMD would read) except
+ * CONCLAVE_HOME, which is set to HOME when given so that CMD's own `conclave send` reaches the
+ * same home; then the message's metadata (empty strings for no title / no priority).
+ */
+export function execEnvironment (m: ShownMessage, base: NodeJS.ProcessEnv, home?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(base)) {
+    if (!key.startsWith('CONCLAVE_') || key === 'CONCLAVE_HOME') env[key] = value
   }
+  if (home !== undefined) env.CONCLAVE_HOME = resolvePath(home)
+  const values = [m.room, m.roomId, m.id, m.from, m.fromName, m.ts, m.title ?? '', m.priority === null ? '' : String(m.priority), m.tags.join(',')]
+  EXEC_VARIABLES.forEach((name, i) => { env[name] = values[i] })
+  return env
 }
 
 export class ExecRunner {
   readonly #command: string
   readonly #concurrency: number
   readonly #env: NodeJS.ProcessEnv
+  readonly #home: string | undefined
   readonly #out: Output
   readonly #queue: ShownMessage[] = []
   #running = 0
   #idle: Array<() => void> = []
   failures = 0
 
-  constructor (components: { out: Output, env: NodeJS.ProcessEnv }, options: { command: string, concurrency: number }) {
+  /** HOME: the listener's home directory, handed to commands as CONCLAVE_HOME. */
+  constructor (components: { out: Output, env: NodeJS.ProcessEnv, home?: string }, options: { command: string, concurrency: number }) {
     this.#command = options.command
     this.#concurrency = options.concurrency
     this.#env = components.env
+    this.#home = components.home
     this.#out = components.out
   }
 
@@ -65,7 +75,7 @@ export class ExecRunner {
   }
 
   async #run (m: ShownMessage): Promise<void> {
-    const child = spawn('/bin/sh', ['-c', this.#command], { env: execEnvironment(m, this.#env), stdio: ['pipe', 'inherit', 'inherit'] })
+    const child = spawn('/bin/sh', ['-c', this.#command], { env: execEnvironment(m, this.#env, this.#home), stdio: ['pipe', 'inherit', 'inherit'] })
     child.stdin.on('error', () => {}) // a command that does not read its stdin is fine
     child.stdin.end(m.text + '\n')
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve => {

@@ -23,8 +23,8 @@ export function humanLine (m: ShownMessage, color: boolean, showRoom: boolean): 
   const time = m.ts.slice(11, 19)
   const nick = color ? `\x1b[${nickColor(m.from)}m${safeText(m.fromName)}\x1b[0m` : safeText(m.fromName)
   const room = showRoom ? `#${safeText(m.room)} ` : ''
-  const prio = m.priority !== 3 ? `[p${m.priority}] ` : ''
-  const title = m.title !== undefined ? `${safeText(m.title)}: ` : ''
+  const prio = m.priority !== null && m.priority !== 3 ? `[p${m.priority}] ` : ''
+  const title = m.title !== null ? `${safeText(m.title)}: ` : ''
   const tags = m.tags.length > 0 ? '  ' + m.tags.map(t => `#${safeText(t)}`).join(' ') : ''
   return `${time} ${room}${nick}: ${prio}${title}${safeText(m.text)}${tags}`
 }

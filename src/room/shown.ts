@@ -5,7 +5,11 @@ import type { StoredMessage } from '../store/index.js'
 import { hex, roomIdText } from './ids.js'
 import type { Room } from './room.js'
 
-/** A message as the CLI shows it (SPEC.md section 2 JSON). */
+/**
+ * A message as the CLI shows it (SPEC.md section 2 JSON): every key always present, in this
+ * order; title and priority are null when the message has none, tags [] (no priority is not
+ * priority 3: the sender did not say).
+ */
 export interface ShownMessage {
   room: string
   roomId: string
@@ -14,8 +18,8 @@ export interface ShownMessage {
   fromName: string
   ts: string
   text: string
-  title?: string
-  priority: number
+  title: string | null
+  priority: number | null
   tags: string[]
 }
 
@@ -40,7 +44,7 @@ export function showAll (room: Room, m: StoredMessage, idHex?: string): ShownMes
   const base = show(room, { ...m, lines: undefined })
   return lines.map((text, i) => {
     let id: string | undefined
-    const shown: ShownMessage = {
+    return {
       room: base.room,
       roomId: base.roomId,
       get id () { return (id ??= hex(lineId(m.id, i))) },
@@ -48,18 +52,17 @@ export function showAll (room: Room, m: StoredMessage, idHex?: string): ShownMes
       fromName: base.fromName,
       ts: base.ts,
       text,
+      title: base.title,
       priority: base.priority,
       tags: base.tags
     }
-    if (base.title !== undefined) shown.title = base.title
-    return shown
   })
 }
 
 function show (room: Room, m: StoredMessage, idHex = hex(m.id)): ShownMessage {
   const senderHex = hex(m.sender)
   const sender = room.log.memberView(senderHex, m.epoch ?? room.log.epoch) ?? room.log.memberView(senderHex)
-  const shown: ShownMessage = {
+  return {
     room: room.name,
     roomId: room.id,
     id: idHex,
@@ -67,9 +70,8 @@ function show (room: Room, m: StoredMessage, idHex = hex(m.id)): ShownMessage {
     fromName: sender?.name ?? '?',
     ts: new Date(m.ts).toISOString(),
     text: m.text ?? '',
-    priority: m.priority ?? 3,
+    title: m.title ?? null,
+    priority: m.priority ?? null,
     tags: m.tags ?? []
   }
-  if (m.title !== undefined) shown.title = m.title
-  return shown
 }

@@ -9,7 +9,7 @@ import { after, it } from 'node:test'
 import { runBinary } from '../helpers/cli.js'
 import { Proc, aliceAndBob, freePort } from '../helpers/proc.js'
 
-interface Shown { text: string, title?: string, priority: number, tags: string[], fromName: string }
+interface Shown { text: string, title: string | null, priority: number | null, tags: string[], fromName: string }
 
 function http (socketPath: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number, body: string }> {
   return new Promise((resolve, reject) => {
@@ -89,6 +89,7 @@ it('the daemon serves the local API and the commands use it', { timeout: 120_000
   const done = await listen.exited
   assert.equal(done.code, 0, listen.stderr.join('\n'))
   assert.deepEqual(listen.json<Shown>().map(m => m.text), ['hello alice', 'published locally'])
+  for (const m of listen.json<Shown>()) assert.deepEqual([m.title, m.priority, m.tags], [null, null, []], 'plain messages through the daemon: null title and priority')
   const status = await runBinary(['status', '--json', '--home', home.a])
   assert.equal(status.code, 0, status.stderr)
   const s = JSON.parse(status.stdout)

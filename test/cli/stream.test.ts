@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import { BINARY, runBinary, tempDir } from '../helpers/cli.js'
 import { Proc, freePort } from '../helpers/proc.js'
 
-interface Shown { id: string, text: string, title?: string, fromName: string }
+interface Shown { id: string, text: string, title: string | null, priority: number | null, tags: string[], fromName: string }
 
 describe('stdin streaming', { timeout: 240_000 }, () => {
   const { dir, cleanup } = tempDir('conclave-stream-')
@@ -87,6 +87,14 @@ describe('stdin streaming', { timeout: 240_000 }, () => {
     const stored = (await runBinary(['history', 'ops', '--json', '--limit', '100000', '--home', home.a])).stdout.trim().split('\n').map(l => JSON.parse(l) as Shown)
     const byText = new Map(stored.map(m => [m.text, m.id]))
     for (const m of got) assert.equal(byText.get(m.text), m.id, `id of '${m.text.slice(0, 20)}'`)
+    // SPEC.md section 2: every key, in order, null / [] when unset (a stdin line and a --whole message)
+    const keys = ['room', 'roomId', 'id', 'from', 'fromName', 'ts', 'text', 'title', 'priority', 'tags']
+    const plain = stored.find(m => m.text === 'before')!
+    assert.deepEqual(Object.keys(plain), keys)
+    assert.deepEqual([plain.title, plain.priority, plain.tags], [null, null, []])
+    const report = stored.find(m => m.text === 'line one\nline two')!
+    assert.deepEqual(Object.keys(report), keys)
+    assert.deepEqual([report.title, report.priority, report.tags], ['report', null, []])
     assert.equal(new Set(got.map(m => m.id)).size, got.length)
   })
 
