@@ -4,7 +4,7 @@ import yargs from 'yargs'
 import type { Argv } from 'yargs'
 import { VERSION, defaultHome } from '../config.js'
 import { ConclaveError, ExitCode, UsageError } from '../errors.js'
-import type { Command, CommandContext, GlobalArgs } from './command.js'
+import type { CliDeps, Command, CommandContext, GlobalArgs } from './command.js'
 import type { CliIo } from './io.js'
 import { envMiddleware } from './env.js'
 import { Output } from './output.js'
@@ -78,7 +78,7 @@ function usageError (message: string, args: string[]): UsageError {
 }
 
 /** Runs one command line; returns the exit code. The only caller that exits is src/main.ts. */
-export async function runCli (argv: string[], io: CliIo): Promise<number> {
+export async function runCli (argv: string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
   let exitCode: number = ExitCode.OK
   let out = new Output(io)
   const y = globalOptions(yargs(), io.env)
@@ -103,7 +103,7 @@ export async function runCli (argv: string[], io: CliIo): Promise<number> {
       builder: command.builder,
       handler: async (args: any) => {
         out = new Output(io, { json: args.json, quiet: args.quiet, verbose: args.verbose })
-        const ctx: CommandContext = { io, out, globals: args as GlobalArgs }
+        const ctx: CommandContext = { io, out, globals: args as GlobalArgs, ...(deps.connect !== undefined ? { connect: deps.connect } : {}) }
         exitCode = (await command.run(ctx, args)) ?? ExitCode.OK
       }
     })

@@ -1,5 +1,6 @@
 // The shape every command file exports, and the global options every command receives.
 import type { Argv } from 'yargs'
+import type { Client, ConnectOptions } from '../client/index.js'
 import type { CliIo } from './io.js'
 import type { Output } from './output.js'
 
@@ -19,6 +20,13 @@ export interface CommandContext {
   io: CliIo
   out: Output
   globals: GlobalArgs
+  /** The client a command works through; tests pass a fake one (default: the home's node, src/cli/connect.ts). */
+  connect?: (options: ConnectOptions) => Promise<Client>
+}
+
+/** What runCli can be given besides argv and io: a client factory for in-process tests. */
+export interface CliDeps {
+  connect?: (options: ConnectOptions) => Promise<Client>
 }
 
 /** One command: flags and usage with examples (builder), and the function that runs it. */

@@ -29,6 +29,7 @@ export function homeOptions (ctx: CommandContext): HomeOptions {
 }
 
 export async function connect (ctx: CommandContext, options: ConnectOptions): Promise<Client> {
+  if (ctx.connect !== undefined) return await ctx.connect(options)
   const { connectHome, FailoverClient } = await import('../client/connect.js')
   const home = homeOptions(ctx)
   const opts: ConnectOptions = { waiting: why => ctx.out.info(`conclave: ${why}`), ...options }

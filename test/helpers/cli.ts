@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { runCli } from '../../src/cli/app.js'
 import type { CliIo } from '../../src/cli/io.js'
+import type { CliDeps } from '../../src/cli/command.js'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const BINARY = join(ROOT, 'dist', 'conclave')
@@ -42,7 +43,7 @@ export async function runBinary (args: string[], options: { env?: Record<string,
 }
 
 /** Runs the CLI in-process with buffered stdin/stdout/stderr (fast; no binary needed). */
-export async function runInProcess (args: string[], options: { env?: Record<string, string>, input?: string } = {}): Promise<RunResult> {
+export async function runInProcess (args: string[], options: { env?: Record<string, string>, input?: string, deps?: CliDeps } = {}): Promise<RunResult> {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   const stdin = new PassThrough()
@@ -52,7 +53,7 @@ export async function runInProcess (args: string[], options: { env?: Record<stri
   stdout.setEncoding('utf8').on('data', (d: string) => { out += d })
   stderr.setEncoding('utf8').on('data', (d: string) => { err += d })
   const io: CliIo = { stdin, stdout, stderr, env: { ...options.env }, stdinIsTTY: false, stderrIsTTY: false }
-  const code = await runCli(args, io)
+  const code = await runCli(args, io, options.deps)
   await new Promise(resolve => setImmediate(resolve))
   return { code, signal: null, stdout: out, stderr: err }
 }
