@@ -90,10 +90,10 @@ async function measureSize (sqlJs: SqlJsStatic, dir: string, count: number): Pro
   const history = new History({ store })
   // The first write after open pays a one-off cost: sql.js grows its in-memory copy of the file.
   const [, firstAppendMs] = time(() => history.append(nextMessage()))
-  const journalBefore = fs.statSync(`${path}-journal`).size
+  const journalBefore = fs.statSync(`${path}.journal`).size
   const latencies: number[] = []
   for (let i = 0; i < TIMED_APPENDS; i++) latencies.push(time(() => history.append(nextMessage()))[1])
-  const recordBytes = (fs.statSync(`${path}-journal`).size - journalBefore) / TIMED_APPENDS
+  const recordBytes = (fs.statSync(`${path}.journal`).size - journalBefore) / TIMED_APPENDS
   latencies.sort((a, b) => a - b)
   const append = stats(latencies)
 
@@ -118,7 +118,7 @@ async function measureSize (sqlJs: SqlJsStatic, dir: string, count: number): Pro
   for (let i = 0; i < 3; i++) history.append(nextMessage())
   const [, closeMs] = time(() => store.close())
   fs.rmSync(path)
-  fs.rmSync(`${path}-journal`)
+  fs.rmSync(`${path}.journal`)
   return {
     messages: count,
     prefill_s: round(prefillMs / 1000, 1),
@@ -147,7 +147,7 @@ async function measureReplay (sqlJs: SqlJsStatic, dir: string): Promise<{ replay
   store.snapshot()
   const [, baseOpen] = await timeAsync(async () => Store.open({ sqlJs }, { path: `${path}`, migrations: MIGRATIONS, readOnly: true }).then(s => s.close()))
   for (let i = 0; i < REPLAY_RECORDS; i++) history.append(nextMessage())
-  const recordBytes = (fs.statSync(`${path}-journal`).size - 24) / REPLAY_RECORDS
+  const recordBytes = (fs.statSync(`${path}.journal`).size - 24) / REPLAY_RECORDS
   const [, replayOpen] = await timeAsync(async () => Store.open({ sqlJs }, { path, migrations: MIGRATIONS, readOnly: true }).then(s => s.close()))
   store.close()
   return { replay_us_per_record: round((replayOpen - baseOpen) * 1000 / REPLAY_RECORDS, 1), record_bytes: Math.round(recordBytes) }

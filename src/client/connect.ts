@@ -17,6 +17,8 @@ export interface ConnectOptions {
   need: 'read' | 'write' | 'network'
   /** Create the identity when the home has none (init-like commands: create, join, chat, daemon). */
   create?: boolean
+  /** Rooms the command is about: unknown ones fail before a node starts (see OpenOptions.rooms). */
+  rooms?: string[]
   /** A long-running command: owns the node (serving the control socket) when none runs. */
   owner?: OwnerCommand
   /** How long to wait for a store that another process holds without serving a socket (a one-shot command). */
@@ -65,12 +67,12 @@ export async function connectHome (home: HomeOptions, options: ConnectOptions): 
     // Loaded only here: a command that talks to a running node never loads libp2p or sql.js.
     const [{ openHome }, { LocalClient }] = await Promise.all([import('./home.js'), import('./local.js')])
     if (options.need === 'read' && options.owner === undefined) {
-      const opened = await openHome(home, { network: false, readOnly: true })
+      const opened = await openHome(home, { network: false, readOnly: true, rooms: options.rooms })
       return new LocalClient({ home: opened })
     }
     let opened
     try {
-      opened = await openHome(home, { network: options.need === 'network' || options.owner !== undefined, longRunning: options.owner !== undefined, create: options.create })
+      opened = await openHome(home, { network: options.need === 'network' || options.owner !== undefined, longRunning: options.owner !== undefined, create: options.create, rooms: options.rooms })
     } catch (err) {
       if (!(err instanceof StoreLockedError)) throw err
       // Held by a one-shot command (which serves no socket) or by an owner starting up or leaving.

@@ -34,6 +34,11 @@ export interface OpenOptions {
   longRunning?: boolean
   /** Create the identity (and the home) when there is none; otherwise such a home opens empty. */
   create?: boolean
+  /**
+   * Rooms the command is about: an unknown one fails here, after the store is read and before a
+   * node starts or anything is written (bad input changes nothing on disk).
+   */
+  rooms?: string[]
 }
 
 /** An open home; `service` is undefined for a home that has no identity yet (and was not to create one). */
@@ -76,6 +81,10 @@ export async function openHome (o: HomeOptions, options: OpenOptions): Promise<H
   const history = new History({ store })
   let transport: Transport | undefined
   try {
+    if (options.rooms !== undefined && options.rooms.length > 0) {
+      const offline = new RoomService({ identity, tables, history })
+      for (const ref of options.rooms) offline.room(ref)
+    }
     if (options.network) {
       const privateKey = await identity.peerPrivateKey()
       const net = { bootstrap: o.bootstrap, mdns: o.mdns }

@@ -79,9 +79,9 @@ it('keeps every acknowledged append across kill -9, including kills during snaps
     const acked = await burst(path, 300 + round * 37, at)
     allAcked.push(...acked)
     // Evidence on disk of a kill inside a snapshot's file phase: a temp file, or a journal of an older generation.
-    const journalGeneration = fs.readFileSync(`${path}-journal`).readUInt32LE(12)
+    const journalGeneration = fs.readFileSync(`${path}.journal`).readUInt32LE(12)
     const snapshotGeneration = fs.readFileSync(path).readInt32BE(60)
-    if (fs.existsSync(`${path}.tmp`) || fs.existsSync(`${path}-journal.tmp`) || journalGeneration < snapshotGeneration) evidence++
+    if (fs.existsSync(`${path}.tmp`) || fs.existsSync(`${path}.journal.tmp`) || journalGeneration < snapshotGeneration) evidence++
 
     const store = await Store.open({ sqlJs }, { path, migrations: MIGRATIONS }) // takes over the dead child's lock
     const history = new History({ store })

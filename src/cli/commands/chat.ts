@@ -10,9 +10,18 @@ import { humanLine, printMessage } from '../format.js'
 import { untilSignal } from '../signals.js'
 
 const HELP = '/members  /invite [member|poster|admin]  /history [N]  /quit'
-/** How long a line waits for a reachable member before it is kept in the store only. */
+/**
+ * Right after start a line waits this long for the members to connect; later, with nobody
+ * online, a line is kept in the store at once (a script piping 100 lines into an empty room must
+ * not wait for each).
+ */
 const INTERACTIVE_REACH_MS = 2_000
 const PIPED_REACH_MS = 10_000
+
+/** The wait for a reachable member that a line sent now gets: what is left of the start-up window. */
+function reachWindow (startedAt: number, windowMs: number): number {
+  return Math.max(0, startedAt + windowMs - Date.now())
+}
 const NOBODY_ONLINE = 'nobody else is online in this room: the message is stored here only'
 
 async function ticketFor (client: Client, room: string, role: 'member' | 'poster' | 'admin'): Promise<string> {
@@ -51,10 +60,11 @@ async function piped (ctx: CommandContext, client: Client, room: string): Promis
     for await (const m of sub) if (m.from !== me) printMessage(ctx.out, m, { color: ctx.out.color })
   })().catch(err => ctx.out.error(err))
   ctx.out.info(`conclave: chatting in '${await roomName(client, room)}' (stdin lines are sent)`)
+  const startedAt = Date.now()
   const sending = (async () => {
     for await (const line of readLines(ctx.io.stdin)) {
       if (line.trim() === '') continue
-      const r = await client.publish(room, line, {}, { timeoutMs: PIPED_REACH_MS, alone: 'store' })
+      const r = await client.publish(room, line, {}, { timeoutMs: reachWindow(startedAt, PIPED_REACH_MS), alone: 'store' })
       if (r.recipients === 0) ctx.out.warn(NOBODY_ONLINE)
     }
   })()
@@ -91,6 +101,7 @@ async function interactive (ctx: CommandContext, client: Client, room: string): 
   rl.prompt()
   const { promise: quit, resolve: done } = Promise.withResolvers<void>()
   const sending = new Set<Promise<void>>()
+  const startedAt = Date.now()
   rl.on('close', () => done())
   rl.on('SIGINT', () => rl.close())
   rl.on('line', line => {
@@ -111,7 +122,7 @@ async function interactive (ctx: CommandContext, client: Client, room: string): 
           above(HELP)
         } else if (text !== '') {
           out.write('\x1b[1A\r\x1b[2K') // the echoed input goes; the line comes back from the store
-          const r = await client.publish(room, text, {}, { timeoutMs: INTERACTIVE_REACH_MS, alone: 'store' })
+          const r = await client.publish(room, text, {}, { timeoutMs: reachWindow(startedAt, INTERACTIVE_REACH_MS), alone: 'store' })
           if (r.recipients === 0) above(`-- ${NOBODY_ONLINE}`)
         } else {
           rl.prompt()

@@ -20,7 +20,7 @@ export const inviteCommand = defineCommand({
     if (ttlMs <= 0) throw new UsageError('--expires must be positive')
     if (!Number.isSafeInteger(args.uses) || args.uses < 1) throw new UsageError('--uses must be a whole number of at least 1')
     const { withClient } = await import('../connect.js')
-    await withClient(ctx, { need: 'write' }, async client => {
+    await withClient(ctx, { need: 'write', rooms: [args.room] }, async client => {
       const r = await client.invite(args.room, { role: args.role, ttlMs, maxUses: args.uses })
       if (r.addrs === 0) ctx.out.warn('no known address to put in the ticket: joiners will have to find you by mDNS or --bootstrap (run `conclave chat`, `listen` or `daemon` once to record one)')
       if (ctx.out.json) ctx.out.jsonLine({ room: r.room, roomId: r.roomId, ticket: r.ticket, role: r.role, uses: r.uses, expires: r.expires })

@@ -26,7 +26,7 @@ export const listenCommand = defineCommand({
     const sinceMs = args.since === undefined ? Date.now() : Date.now() - parseDuration(args.since, 'since')
     const runner = args.exec === undefined ? undefined : new ExecRunner({ out: ctx.out, env: ctx.io.env, home: ctx.globals.home }, { command: args.exec, concurrency: args.jobs })
     const { withClient } = await import('../connect.js')
-    await withClient(ctx, { need: 'network', owner: 'listen' }, async client => {
+    await withClient(ctx, { need: 'network', owner: 'listen', rooms: args.rooms }, async client => {
       const sub = await client.subscribe(args.rooms, { sinceMs })
       const multi = args.rooms.length > 1
       ctx.out.info(`conclave: listening to ${args.rooms.join(', ')}${client.via === 'node' ? " through the home's node" : ''}`)
