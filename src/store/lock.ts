@@ -133,7 +133,7 @@ function locked (storePath: string, lockPath: string, owner: LockOwner | undefin
     ? 'another process (its lock file is being written)'
     : `process ${owner.pid}${owner.host === hostname() ? '' : ` on host ${owner.host}`}${owner.pid === process.pid ? ' (this process)' : ''}`
   return new StoreLockedError(`the store at ${storePath} is in use by ${who}`, {
-    hint: 'stop the other process; once a `conclave daemon` is running, other commands go through it ' +
-      `automatically. If no conclave process is running, delete ${lockPath}`
+    hint: 'another conclave command of this home is still running and does not serve the control socket ' +
+      `(a one-shot command); run it again when that one is done. If no conclave process is running, delete ${lockPath}`
   })
 }
