@@ -26,6 +26,9 @@ export const SCRYPT_DEFAULTS = { N: 2 ** 16, r: 8, p: 1 } as const
 /** Upper bounds accepted when reading a file (a hostile file must not make us allocate GiBs). */
 export const SCRYPT_MAX = { N: 2 ** 20, r: 32, p: 16 } as const
 
+/** The largest message text in UTF-8 bytes (src/wire/payload.ts; `send --whole` checks it first). */
+export const TEXT_MAX_BYTES = 60000
+
 /** Passphrase sources are read with a cap so a wrong --passphrase-file (a log, a disk image) is not slurped. */
 export const PASSPHRASE_MAX_BYTES = 4096
 

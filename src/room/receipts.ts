@@ -57,6 +57,11 @@ export class Receipts {
     return a.members.size
   }
 
+  /** Stops counting receipts for MESSAGEID (its sender has its answer): a long-running node keeps no entry per message. */
+  forget (messageId: string): void {
+    this.#awaiting.delete(messageId)
+  }
+
   /** A message asking for receipts was accepted (and stored): remember its way back, send ours. */
   accepted (room: Room, messageId: Uint8Array, fromPeer: string): void {
     const id = hex(messageId)

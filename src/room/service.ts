@@ -337,7 +337,11 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
    * poster, a non-member or a removed member, are dropped (Receipts).
    */
   async receipts (id: string, n: number, timeoutMs: number): Promise<number> {
-    return await this.#receipts.wait(id, n, timeoutMs)
+    try {
+      return await this.#receipts.wait(id, n, timeoutMs)
+    } finally {
+      this.#receipts.forget(id)
+    }
   }
 
   /**

@@ -2,13 +2,15 @@
 // buckets, with field limits checked on both encode and decode (docs/PROTOCOL-messages.md).
 import { equals } from 'uint8arrays'
 import { Payload, type Message } from '../../topics/envelope.js'
+import { TEXT_MAX_BYTES } from '../config.js'
 import { MalformedInputError } from '../errors.js'
 import { CanonicalReader, lengthDelimitedSize, putLengthDelimited, putVarint, varintLength } from './canonical.js'
 
 /** Padded payload sizes: the encoded payload is padded to the smallest bucket that fits. */
 export const PAYLOAD_BUCKETS: readonly number[] = [256, 1024, 4096, 16384, 61440]
 export const PAYLOAD_MAX_BYTES = PAYLOAD_BUCKETS[PAYLOAD_BUCKETS.length - 1]!
-export const TEXT_MAX_BYTES = 60000
+/** The largest message text (one source: the CLI checks `--whole` input against it before starting). */
+export { TEXT_MAX_BYTES }
 export const TITLE_MAX_BYTES = 256
 export const TAG_MAX_BYTES = 64
 export const TAGS_MAX = 16

@@ -70,6 +70,17 @@ describe('one node per home', { timeout: 300_000 }, () => {
     env.procs.push(daemon)
     await daemon.waitForStderr(/daemon for alice on/)
     await sideBySide(daemon, 'daemon')
+    // join goes through the node too: bob's own node (his chat) makes a room and a ticket, and
+    // alice's daemon runs the handshake with it
+    const bobs = await runBinary(['create', 'bobs', '--home', env.home.b, '-v'])
+    assert.equal(bobs.code, 0, bobs.stderr)
+    assert.match(bobs.stderr, /using the node at /)
+    const ticket = await runBinary(['invite', 'bobs', '--home', env.home.b])
+    assert.equal(ticket.code, 0, ticket.stderr)
+    const joined = await runBinary(['join', '-', '--home', env.home.a, '-v'], { input: ticket.stdout })
+    assert.equal(joined.code, 0, joined.stderr)
+    assert.match(joined.stderr, /using the node at /)
+    assert.match(joined.stdout, /^bobs [a-z2-7]{52}\n$/)
     const second = await runBinary(['daemon', ...netA])
     assert.equal(second.code, 1)
     assert.match(second.stderr, new RegExp(`^conclave: error: a daemon is already running for .*a \\(pid ${daemon.child.pid}\\)\\nconclave: hint: stop it first`))
@@ -135,7 +146,7 @@ describe('one node per home', { timeout: 300_000 }, () => {
     const deadline = Date.now() + 20_000
     for (;;) {
       const s = await runBinary(['status', '--json', '--home', env.home.a])
-      if (s.code === 0 && JSON.parse(s.stdout).rooms[0].membersOnline.length > 0) break
+      if (s.code === 0 && JSON.parse(s.stdout).rooms.find((r: { name: string }) => r.name === 'ops').membersOnline.length > 0) break
       assert.ok(Date.now() < deadline, `bob never came back: ${s.stdout} ${s.stderr}`)
       await new Promise(resolve => setTimeout(resolve, 300))
     }

@@ -53,7 +53,7 @@ export const chatCommand = defineCommand({
 })
 
 async function piped (ctx: CommandContext, client: Client, room: string): Promise<void> {
-  const { readLines } = await import('../../client/index.js')
+  const { readLines } = await import('../../client/lines.js')
   const me = (await client.status({ waitMs: 0 })).memberId
   const sub = await client.subscribe([room], { sinceMs: Date.now() })
   void (async () => {

@@ -28,7 +28,8 @@ export const sendCommand = defineCommand({
     if (hasText && args.whole) throw new UsageError('--whole reads stdin: give either TEXT or --whole')
     if (args.wait !== undefined && (!Number.isSafeInteger(args.wait) || args.wait < 1)) throw new UsageError('--wait must be a whole number of at least 1')
     if (args.wait !== undefined && !hasText && !args.whole) throw new UsageError('--wait works with one message: give TEXT or --whole', { hint: 'receipts for a stream of lines are not supported' })
-    const { readLines, readText, untilStopped, TEXT_MAX_BYTES } = await import('../../client/index.js')
+    const { readLines, readText, untilStopped } = await import('../../client/lines.js')
+    const { TEXT_MAX_BYTES } = await import('../../config.js')
     // --whole: read stdin before reaching the node (a too-large or binary input fails fast, exit 2).
     const whole = args.whole ? await readText(ctx.io.stdin, TEXT_MAX_BYTES) : undefined
     const { withClient } = await import('../connect.js')
