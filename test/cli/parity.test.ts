@@ -104,7 +104,7 @@ describe('the same contract through a node and without one', { timeout: 240_000 
     await bob.waitForStderr(/chatting in 'ops'/)
     let daemon: Proc | undefined
     await both([
-      { name: '--wait 2 with one member', args: ['send', 'ops', 'confirm', '--wait', '2', '--timeout', '2s'], code: 3, error: /^conclave: error: only 1 of 2 member\(s\) confirmed receipt within 2s\nconclave: hint: / }
+      { name: '--wait 2 with one member', args: ['send', 'ops', 'confirm', '--wait', '2', '--timeout', '4s'], code: 3, error: /^conclave: error: only 1 of 2 member\(s\) confirmed receipt within 4s\nconclave: hint: / }
     ], async () => {
       daemon = new Proc(['daemon', ...alice])
       env.procs.push(daemon)

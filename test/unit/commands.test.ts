@@ -45,7 +45,7 @@ describe('commands over a fake client', () => {
     assert.equal(r.stdout, '')
     assert.deepEqual(f.calls.map(c => c[0]), ['publish', 'close'])
     assert.deepEqual(f.calls[0]![1], ['ops', 'disk full', { title: undefined, priority: 4, tags: ['a'] }, { wait: 2, timeoutMs: 3000 }])
-    assert.deepEqual(f.options, [{ need: 'network' }])
+    assert.deepEqual(f.options, [{ need: 'network', rooms: ['ops'] }])
   })
 
   it('send: bad input fails before any client is made', async () => {
@@ -111,7 +111,7 @@ describe('commands over a fake client', () => {
     const r = await runInProcess(['listen', 'ops', '--count', '2', '--json'], { deps: deps(f) })
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(r.stdout.trim().split('\n').map(l => JSON.parse(l).text), ['one', 'two'])
-    assert.deepEqual(f.options, [{ need: 'network', owner: 'listen' }])
+    assert.deepEqual(f.options, [{ need: 'network', owner: 'listen', rooms: ['ops'] }])
   })
 })
 
