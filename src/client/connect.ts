@@ -6,7 +6,7 @@ import { ConclaveError, StoreLockedError } from '../errors.js'
 import { SOCKET_FILE } from '../config.js'
 import type { HomeOptions } from './home.js'
 import { MessageQueue } from './queue.js'
-import { NodeGoneError, probeSocket, type SocketClient } from './socket.js'
+import { NodeGoneError, probeSocket } from './socket.js'
 import type {
   Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MessageMeta,
   OwnerCommand, PublishOptions, PublishResult, RoomInfo, ShownMessage, StatusInfo, Subscription
@@ -204,4 +204,3 @@ export class FailoverClient implements Client {
   }
 }
 
-export type { SocketClient }

@@ -2,13 +2,13 @@
 // exit code, the same `conclave: error:` line and the same stdout through a running node and
 // without one; the API answers the README's status codes; bad input changes nothing on disk.
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { type RunResult, runBinary, tempDir } from '../helpers/cli.js'
 import { Proc, aliceAndBob, freePort } from '../helpers/proc.js'
+import { fingerprint } from '../fixtures/store-helpers.js'
 
 interface Case { name: string, args: string[], input?: string, code: number, error: RegExp }
 
@@ -26,13 +26,6 @@ function api (socketPath: string, method: string, path: string, headers: Record<
     req.on('error', reject)
     req.end(body)
   })
-}
-
-/** Names, sizes and hashes of every file under DIR (sorted): what "nothing changed on disk" compares. */
-function snapshot (dir: string): string[] {
-  if (!existsSync(dir)) return []
-  return readdirSync(dir, { recursive: true }).map(String).sort()
-    .map(f => { try { return `${f} ${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}` } catch { return `${f}/` } })
 }
 
 describe('the same contract through a node and without one', { timeout: 240_000 }, () => {
@@ -138,11 +131,11 @@ describe('the same contract through a node and without one', { timeout: 240_000 
       { args: ['chat', '\u0007bell'] }
     ]
     // an existing home: no file appears, none changes
-    const before = snapshot(env.home.a)
+    const before = fingerprint(env.home.a)
     for (const b of bad) {
       const r = await runBinary([...b.args, ...alice], { input: b.input })
       assert.equal(r.code, 2, `${b.args.join(' ')}: ${r.stderr}`)
-      assert.deepEqual(snapshot(env.home.a), before, `${b.args.join(' ')} changed the home`)
+      assert.deepEqual(fingerprint(env.home.a), before, `${b.args.join(' ')} changed the home`)
     }
     // a home that does not exist yet stays that way: no identity, no directory
     const { dir, cleanup } = tempDir('conclave-nothing-')
