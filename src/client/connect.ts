@@ -28,6 +28,8 @@ export interface ConnectOptions {
 }
 
 const POLL_MS = 100
+/** A subscription tries this many takeovers in a row before it gives up with the last error. */
+const MAX_TAKEOVER_RETRIES = 50
 const DEFAULT_LOCK_WAIT_MS = 30_000
 
 export function socketPath (home: string): string {
@@ -177,26 +179,32 @@ export class FailoverClient implements Client {
     }
     void (async () => {
       let sub: Subscription | undefined = first
-      while (sub !== undefined) {
-        out.onClose(() => sub?.close())
-        try {
-          for await (const m of sub) {
-            if (seen.has(m.id)) continue
-            seen.add(m.id)
-            out.push(m)
+      let failures = 0
+      for (;;) {
+        if (sub !== undefined) {
+          out.onClose(() => sub?.close())
+          try {
+            for await (const m of sub) {
+              if (seen.has(m.id)) continue
+              seen.add(m.id)
+              out.push(m)
+            }
+            out.close()
+            return
+          } catch (err) {
+            if (!(err instanceof NodeGoneError)) { out.close(err); return }
           }
-          out.close()
-          return
-        } catch (err) {
-          if (!(err instanceof NodeGoneError)) { out.close(err); return }
+          since = Date.now() - RESUME_MARGIN_MS
         }
-        since = Date.now() - RESUME_MARGIN_MS
         try {
           await this.takeover()
           sub = await this.#inner.subscribe(rooms, { sinceMs: since })
+          failures = 0
         } catch (err) {
-          out.close(err)
-          return
+          // The node we found went away too (an owner that was dying still accepted a connection): again.
+          if (!(err instanceof NodeGoneError) || ++failures > MAX_TAKEOVER_RETRIES) { out.close(err); return }
+          sub = undefined
+          await new Promise(resolve => setTimeout(resolve, POLL_MS))
         }
       }
     })()

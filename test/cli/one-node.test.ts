@@ -161,7 +161,23 @@ describe('one node per home', { timeout: 300_000 }, () => {
       const ids = p.json<Shown>().map(m => m.id)
       assert.equal(new Set(ids).size, ids.length, `${name} showed a message twice: ${p.stdout.join('\n')}`)
     }
-    await listen.stop()
-    await chat.stop()
+
+    // the new owner crashes (kill -9: stale lock, stale socket): the other one takes over
+    const [crashed, survivor] = took(listen) ? [listen, chat] : [chat, listen]
+    crashed.child.kill('SIGKILL')
+    await crashed.exited
+    await survivor.waitFor('second takeover', () => survivor.stderr.filter(l => /this process runs it now/.test(l)).length === 1, 20_000)
+    const deadline2 = Date.now() + 20_000
+    for (;;) {
+      const s = await runBinary(['status', '--json', '--home', env.home.a])
+      if (s.code === 0 && JSON.parse(s.stdout).rooms.find((r: { name: string }) => r.name === 'ops').membersOnline.length > 0) break
+      assert.ok(Date.now() < deadline2, `bob never came back after the crash: ${s.stdout} ${s.stderr}`)
+      await new Promise(resolve => setTimeout(resolve, 300))
+    }
+    bob.write('after the crash')
+    await survivor.waitFor('after the crash', () => survivor.json<Shown>().some(m => m.text === 'after the crash'))
+    const ids = survivor.json<Shown>().map(m => m.id)
+    assert.equal(new Set(ids).size, ids.length, `shown twice after the crash: ${survivor.stdout.join('\n')}`)
+    await survivor.stop()
   })
 })
