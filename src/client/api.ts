@@ -12,16 +12,21 @@
 // (unknown room), 504 (nobody reachable / not confirmed: "receipts" says how many), 500 otherwise.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { chmodSync, existsSync, rmSync } from 'node:fs'
+import type { Socket } from 'node:net'
 import { ConclaveError, ExitCode, NotConfirmedError, UsageError } from '../errors.js'
 import { MAX_HEADERS_COUNT, MAX_HEADER_BYTES } from './http-guard.js'
 import { readLines } from './lines.js'
 import { parseDuration, parsePriority } from './parse.js'
-import { HISTORY_MAX, type Client, type RoleName, type ShownMessage } from './types.js'
+import { HISTORY_MAX, type Client, type RoleName, type ShownMessage, type Subscription } from './types.js'
 
 /** Default wait for a reachable member when a request names no Timeout. */
 const DEFAULT_TIMEOUT_MS = 10_000
 /** One message's body (TEXT_MAX_BYTES of text). */
 export const MAX_BODY_BYTES = 60_000
+/** How long a stopping node waits for requests under way (one-shot sends through it) to be answered. */
+const GRACE_MS = 15_000
+/** How long a stopping node keeps just-accepted connections open for their first request. */
+const ACCEPTED_GRACE_MS = 200
 /** JSON request bodies (tickets, names) are small. */
 const MAX_JSON_BYTES = 16 * 1024
 
@@ -104,6 +109,10 @@ export type RequestGuard = (req: IncomingMessage) => { status: number, error: st
 export class ControlApi {
   readonly #c: ControlApiComponents
   readonly #servers: Server[] = []
+  /** Connections accepted that have not sent a request yet. */
+  readonly #fresh = new Set<Socket>()
+  /** Open subscriber streams: ended first when the node stops. */
+  readonly #subscriptions = new Set<Subscription>()
   #socketPath: string | undefined
 
   constructor (components: ControlApiComponents) {
@@ -116,6 +125,11 @@ export class ControlApi {
       if (refusal !== undefined) { sendJson(res, refusal.status, { error: refusal.error, ...(refusal.hint !== undefined ? { hint: refusal.hint } : {}) }, true); return }
       void this.#handle(req, res)
     })
+    server.on('connection', (socket: Socket) => {
+      this.#fresh.add(socket)
+      socket.once('close', () => this.#fresh.delete(socket))
+    })
+    server.on('request', (req: IncomingMessage) => { this.#fresh.delete(req.socket) })
     server.headersTimeout = 10_000
     // A `tail -f | curl -T - ?lines=1` stream or a subscriber lasts as long as it likes.
     server.requestTimeout = 0
@@ -147,13 +161,24 @@ export class ControlApi {
     return { host: addr.address, port: addr.port }
   }
 
-  /** Stops serving: open streams (subscribers) are cut, so attached clients notice at once. */
+  /**
+   * Stops serving. Subscribers' streams end at once (so an attached listen or chat takes over
+   * without waiting); requests under way (a send through us) get up to GRACE_MS to be answered;
+   * then every connection is cut.
+   */
   async close (): Promise<void> {
     if (this.#socketPath !== undefined) rmSync(this.#socketPath, { force: true })
-    await Promise.all(this.#servers.map(async server => {
-      server.closeAllConnections()
-      await new Promise<void>(resolve => server.close(() => resolve()))
-    }))
+    for (const sub of this.#subscriptions) sub.close()
+    // No new client finds the socket now; one that connected a moment ago (its probe) may not have
+    // sent its request yet, and server.close() would cut such an idle connection: give it a moment.
+    const until = Date.now() + ACCEPTED_GRACE_MS
+    while (this.#fresh.size > 0 && Date.now() < until) await new Promise(resolve => setTimeout(resolve, 10))
+    const closed = Promise.all(this.#servers.map(async server => await new Promise<void>(resolve => server.close(() => resolve()))))
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([closed, new Promise<void>(resolve => { timer = setTimeout(resolve, GRACE_MS) })])
+    clearTimeout(timer)
+    for (const server of this.#servers) server.closeAllConnections()
+    await closed
   }
 
   async #handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -221,10 +246,11 @@ export class ControlApi {
       return
     }
     const sub = await client.subscribe([roomRef], { sinceMs })
+    this.#subscriptions.add(sub)
     res.writeHead(200, { 'content-type': 'application/x-ndjson' })
     res.flushHeaders()
     req.on('close', () => sub.close())
-    res.on('close', () => sub.close())
+    res.on('close', () => { sub.close(); this.#subscriptions.delete(sub) })
     for await (const m of sub) {
       // A slow reader (curl piped into a slow command) holds the queue here, not in our socket buffers.
       if (!res.write(JSON.stringify(m as ShownMessage) + '\n')) await new Promise(resolve => { res.once('drain', resolve); res.once('close', resolve) })

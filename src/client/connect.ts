@@ -21,6 +21,11 @@ export interface ConnectOptions {
   rooms?: string[]
   /** A long-running command: owns the node (serving the control socket) when none runs. */
   owner?: OwnerCommand
+  /**
+   * A one-shot command that runs a node of its own (none ran): it serves the control socket while
+   * it runs, so the home's other commands go through it instead of waiting for the store.
+   */
+  serve?: 'send' | 'join' | 'status'
   /** How long to wait for a store that another process holds without serving a socket (a one-shot command). */
   lockWaitMs?: number
   /** Told once when the command waits: for a busy store, or (daemon) for another owner to exit. */
@@ -82,10 +87,11 @@ export async function connectHome (home: HomeOptions, options: ConnectOptions): 
       await wait(`the store is in use by another conclave command: waiting for it (${err.message})`)
       continue
     }
-    const local = new LocalClient({ home: opened }, { owner: options.owner })
+    const serving = options.owner ?? options.serve
+    const local = new LocalClient({ home: opened }, { owner: serving })
     try {
       await local.start()
-      if (options.owner !== undefined && opened.service !== undefined) {
+      if (serving !== undefined && opened.service !== undefined && opened.transport !== undefined) {
         const [{ ControlApi }, { guard, UNIX_LISTENER }] = await Promise.all([import('./api.js'), import('./http-guard.js')])
         const api = new ControlApi({ client: local, warn: m => home.log(m) })
         await api.listen(path, req => guard(req, UNIX_LISTENER))

@@ -13,7 +13,7 @@ import { inviteAddrs } from './addrs.js'
 import { HISTORY_MAX } from './types.js'
 import type {
   Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MessageMeta,
-  OwnerCommand, PublishOptions, PublishResult, RoomInfo, StatusInfo, Subscription
+  NodeCommand, PublishOptions, PublishResult, RoomInfo, StatusInfo, Subscription
 } from './types.js'
 import { MessageQueue } from './queue.js'
 
@@ -22,7 +22,7 @@ const ROLES = new Set(['member', 'poster', 'admin'])
 export class LocalClient implements Client {
   readonly via = 'local' as const
   readonly #home: Home
-  readonly #owner: OwnerCommand | undefined
+  readonly #owner: NodeCommand | undefined
   /** Deliveries answered before they left (publish without --wait): awaited by close(). */
   readonly #inflight = new Set<Promise<unknown>>()
   /** Per room, the last message we published: close() waits until our neighbours took it. */
@@ -33,7 +33,7 @@ export class LocalClient implements Client {
   /** Run first by close(): the owner stops serving the control socket before its node stops. */
   readonly #beforeClose: Array<() => Promise<void>> = []
 
-  constructor (components: { home: Home }, options: { owner?: OwnerCommand } = {}) {
+  constructor (components: { home: Home }, options: { owner?: NodeCommand } = {}) {
     this.#home = components.home
     this.#owner = options.owner
   }
@@ -198,8 +198,8 @@ export class LocalClient implements Client {
     const service = this.#home.service
     const net = this.#home.transport
     if (service === undefined || net === undefined) throw new ConclaveError('this command runs without a network node')
-    if (this.#owner === undefined) {
-      // A node started just for this: give discovery a moment.
+    {
+      // A node started just for this gets a moment for discovery (through the API: no wait).
       const deadline = Date.now() + options.waitMs
       while (net.connections().length === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
       if (net.connections().length > 0) {
@@ -223,7 +223,7 @@ export class LocalClient implements Client {
     })
     return {
       daemon: this.#owner === 'daemon',
-      owner: this.#owner === undefined ? null : { command: this.#owner, pid: process.pid },
+      owner: this.#owner === undefined || this.#owner === 'status' ? null : { command: this.#owner, pid: process.pid },
       peerId: net.peerId,
       memberId: service.identity.memberId,
       listen: net.multiaddrs(),

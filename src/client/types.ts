@@ -9,8 +9,10 @@ export type { ShownMessage }
 export const HISTORY_MAX = 10_000
 export type { RoleName }
 
-/** Which long-running command owns the home's node (serves the control socket). */
+/** The long-running commands: the first of them to open a home owns its node for as long as it runs. */
 export type OwnerCommand = 'daemon' | 'listen' | 'chat'
+/** Any command that runs the home's node and serves the control socket meanwhile (one-shots with a node of their own too). */
+export type NodeCommand = OwnerCommand | 'send' | 'join' | 'status'
 
 export interface MessageMeta {
   title?: string
@@ -66,8 +68,8 @@ export interface RoomInfo { name: string, roomId: string, role: RoleName | null,
 export interface StatusInfo {
   /** True when a `conclave daemon` owns the node (kept for scripts that read it). */
   daemon: boolean
-  /** The process that owns the home's node, or null when this status comes from a node started for it. */
-  owner: { command: OwnerCommand, pid: number } | null
+  /** The process that runs the home's node, or null when this status comes from a node started for it. */
+  owner: { command: NodeCommand, pid: number } | null
   peerId: string
   memberId: string
   listen: string[]

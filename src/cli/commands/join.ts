@@ -65,7 +65,7 @@ export const joinCommand = defineCommand({
     const { validateDisplayName } = await import('../../room/identity.js')
     const name = args.as === undefined ? undefined : validateDisplayName(args.as)
     const { withClient } = await import('../connect.js')
-    await withClient(ctx, { need: 'network', create: true }, async client => {
+    await withClient(ctx, { need: 'network', serve: 'join', create: true }, async client => {
       const r = await client.join(ticket, { name, timeoutMs })
       if (ctx.out.json) ctx.out.jsonLine(r)
       else ctx.out.data(`${r.room} ${r.roomId}`)

@@ -33,7 +33,7 @@ export const sendCommand = defineCommand({
     // --whole: read stdin before reaching the node (a too-large or binary input fails fast, exit 2).
     const whole = args.whole ? await readText(ctx.io.stdin, TEXT_MAX_BYTES) : undefined
     const { withClient } = await import('../connect.js')
-    return await withClient(ctx, { need: 'network', rooms: [args.room] }, async client => {
+    return await withClient(ctx, { need: 'network', serve: 'send', rooms: [args.room] }, async client => {
       if (hasText || whole !== undefined) {
         const r = await client.publish(args.room, whole ?? args.text!.join(' '), meta, { wait: args.wait, timeoutMs })
         ctx.out.debug(`sent ${r.id} to ${r.recipients} member(s)${client.via === 'node' ? " through the home's node" : ''}${r.receipts !== undefined ? `; ${r.receipts} member(s) confirmed receipt` : ''}`)

@@ -14,7 +14,7 @@ export const statusCommand = defineCommand({
   async run (ctx, args: { wait: string }) {
     const waitMs = parseDuration(args.wait, 'wait')
     const { withClient } = await import('../connect.js')
-    return await withClient(ctx, { need: 'network', create: true }, async client => print(ctx, await client.status({ waitMs })))
+    return await withClient(ctx, { need: 'network', serve: 'status', create: true }, async client => print(ctx, await client.status({ waitMs })))
   }
 })
 
