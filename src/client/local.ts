@@ -132,7 +132,9 @@ export class LocalClient implements Client {
       // Answer like a broker that has taken the message: sealed, our copy queued for the store, a
       // member writable now. The envelope leaves right after (the caller's answer goes first);
       // close() waits for it.
-      const delivery = new Promise<void>(resolve => setImmediate(resolve)).then(async () => await this.#deliver(service, room, sealed.envelope, deadline))
+      const delivery = new Promise<void>(resolve => setImmediate(resolve)).then(async () => {
+        if (await this.#deliver(service, room, sealed.envelope, deadline) === 0) this.#home.options.log(`message ${sealed.id} to '${room.name}' reached nobody: it stays in the store`)
+      })
       this.#track(delivery)
       return { ...answer, recipients: readers }
     }
