@@ -43,18 +43,28 @@ export async function * readLines (source: AsyncIterable<Uint8Array | string>, w
   if (pending !== '') yield pending
 }
 
-/** SOURCE until STOP resolves: then the iteration ends at once, even while SOURCE is waiting for input. */
+/**
+ * SOURCE until STOP resolves: then the iteration ends at once, even while SOURCE is waiting for
+ * input. STOP gets one reaction in all (racing it per item would pile up one per line on a
+ * promise that may never settle: a `tail -f` pipe runs for days).
+ */
 export function untilStopped<T> (source: AsyncIterable<T>, stop: Promise<unknown>): AsyncIterable<T> {
   const it = source[Symbol.asyncIterator]()
-  const stopped = stop.then((): IteratorResult<T> => ({ done: true, value: undefined }))
   let done = false
+  let interrupt: (() => void) | undefined
+  void stop.then(() => { done = true; interrupt?.() })
   return {
     [Symbol.asyncIterator]: () => ({
       next: async () => {
         if (done) return { done: true, value: undefined }
-        const r = await Promise.race([it.next(), stopped])
-        if (r.done === true) done = true
-        return r
+        return await new Promise<IteratorResult<T>>((resolve, reject) => {
+          interrupt = () => { resolve({ done: true, value: undefined }) }
+          it.next().then(r => {
+            interrupt = undefined
+            if (r.done === true) done = true
+            resolve(done ? { done: true, value: undefined } : r)
+          }, reject)
+        })
       },
       return: async () => { done = true; return { done: true, value: undefined } }
     })
