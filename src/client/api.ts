@@ -17,7 +17,7 @@ import { ConclaveError, ExitCode, NotConfirmedError, UsageError } from '../error
 import { MAX_HEADERS_COUNT, MAX_HEADER_BYTES } from './http-guard.js'
 import { readLines } from './lines.js'
 import { parseDuration, parsePriority } from './parse.js'
-import { HISTORY_MAX, type Client, type RoleName, type ShownMessage, type Subscription } from './types.js'
+import { HISTORY_MAX, type Client, type RoleName, type Subscription } from './types.js'
 
 /** Default wait for a reachable member when a request names no Timeout. */
 const DEFAULT_TIMEOUT_MS = 10_000
@@ -251,9 +251,11 @@ export class ControlApi {
     res.flushHeaders()
     req.on('close', () => sub.close())
     res.on('close', () => { sub.close(); this.#subscriptions.delete(sub) })
-    for await (const m of sub) {
+    for await (const batch of sub.batches()) {
+      let text = ''
+      for (const m of batch) text += JSON.stringify(m) + '\n'
       // A slow reader (curl piped into a slow command) holds the queue here, not in our socket buffers.
-      if (!res.write(JSON.stringify(m as ShownMessage) + '\n')) await new Promise(resolve => { res.once('drain', resolve); res.once('close', resolve) })
+      if (!res.write(text)) await new Promise(resolve => { res.once('drain', resolve); res.once('close', resolve) })
     }
     res.end()
   }

@@ -190,10 +190,12 @@ export class FailoverClient implements Client {
         if (sub !== undefined) {
           out.onClose(() => sub?.close())
           try {
-            for await (const m of sub) {
-              if (seen.has(m.id)) continue
-              seen.add(m.id)
-              out.push(m)
+            for await (const batch of sub.batches()) {
+              for (const m of batch) {
+                if (seen.has(m.id)) continue
+                seen.add(m.id)
+                out.push(m)
+              }
             }
             out.close()
             return

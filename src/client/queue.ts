@@ -1,10 +1,10 @@
-// A Subscription: an async iterable of messages fed by push(), ended by close(), never dropping.
+// A Subscription: messages fed by push(), ended by close(), never dropping; read one by one or,
+// where every message costs (a listener of a fast pipe), in batches of all that is queued.
 import type { ShownMessage } from '../room/shown.js'
 import type { Subscription } from './types.js'
 
 export class MessageQueue implements Subscription {
   #items: ShownMessage[] = []
-  #head = 0
   #wake: (() => void) | undefined
   #closed = false
   #failure: unknown
@@ -30,13 +30,15 @@ export class MessageQueue implements Subscription {
     else this.#onClose.push(f)
   }
 
-  async * [Symbol.asyncIterator] (): AsyncIterator<ShownMessage> {
+  /** Everything queued, as one array per wake-up (one await per batch, not per message). */
+  async * batches (): AsyncGenerator<ShownMessage[]> {
     try {
       for (;;) {
-        while (this.#head < this.#items.length) {
-          const m = this.#items[this.#head++]!
-          if (this.#head === this.#items.length) { this.#items = []; this.#head = 0 } else if (this.#head > 4096 && this.#head * 2 > this.#items.length) { this.#items = this.#items.slice(this.#head); this.#head = 0 }
-          yield m
+        if (this.#items.length > 0) {
+          const batch = this.#items
+          this.#items = []
+          yield batch
+          continue
         }
         if (this.#closed) {
           if (this.#failure !== undefined) throw this.#failure
@@ -48,5 +50,9 @@ export class MessageQueue implements Subscription {
     } finally {
       this.close()
     }
+  }
+
+  async * [Symbol.asyncIterator] (): AsyncIterator<ShownMessage> {
+    for await (const batch of this.batches()) yield * batch
   }
 }

@@ -88,6 +88,8 @@ export interface StatusInfo {
 
 /** Messages of one or more rooms as they are stored; `close()` ends the iteration. */
 export interface Subscription extends AsyncIterable<ShownMessage> {
+  /** The same messages, all that is queued at a time (for consumers that pay per await). */
+  batches: () => AsyncIterable<ShownMessage[]>
   close: () => void
 }
 

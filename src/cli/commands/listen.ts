@@ -32,10 +32,12 @@ export const listenCommand = defineCommand({
       ctx.out.info(`conclave: listening to ${args.rooms.join(', ')}${client.via === 'node' ? " through the home's node" : ''}`)
       let printed = 0
       const printing = (async () => {
-        for await (const m of sub) {
-          if (runner !== undefined) runner.push(m)
-          else printMessage(ctx.out, m, { color: ctx.out.color, showRoom: multi })
-          if (args.count !== undefined && ++printed >= args.count) break
+        for await (const batch of sub.batches()) {
+          for (const m of batch) {
+            if (runner !== undefined) runner.push(m)
+            else printMessage(ctx.out, m, { color: ctx.out.color, showRoom: multi })
+            if (args.count !== undefined && ++printed >= args.count) return
+          }
         }
       })()
       await Promise.race([printing, untilSignal()])
