@@ -166,7 +166,7 @@ export class FailoverClient implements Client {
   async invite (room: string, o: InviteOptions): Promise<InviteResult> { return await (await this.#client()).invite(room, o) }
   async join (ticket: string, o: { name?: string, timeoutMs: number }): Promise<JoinResult> { return await (await this.#client()).join(ticket, o) }
   async publish (room: string, text: string, meta: MessageMeta, o: PublishOptions): Promise<PublishResult> { return await (await this.#client()).publish(room, text, meta, o) }
-  async publishLines (room: string, source: AsyncIterable<string>, o: LinesOptions): Promise<LinesResult> { return await (await this.#client()).publishLines(room, source, o) }
+  async publishLines (room: string, source: AsyncIterable<string[]>, o: LinesOptions): Promise<LinesResult> { return await (await this.#client()).publishLines(room, source, o) }
   async status (o: { waitMs: number }): Promise<StatusInfo> { return await (await this.#client()).status(o) }
   async close (): Promise<void> {
     if (this.#switching !== undefined) await this.#switching.catch(() => {})

@@ -1,6 +1,7 @@
 // Lines of a byte stream (stdin, a request body) with bounded memory: UTF-8 decoded (invalid
 // bytes become U+FFFD), split on \n (a \r before it dropped), a line longer than LINE_CAP_CHARS
-// handed on in pieces, and binary input (a NUL byte) refused rather than sent as text.
+// handed on in pieces, and binary input (a NUL byte) refused rather than sent as text. Lines come
+// in batches, those of one chunk: a fast pipe costs one await per chunk, not per line.
 import { UsageError } from '../errors.js'
 
 /** Longest piece of one line held in memory; longer lines go on in pieces (the sender splits them further). */
@@ -10,7 +11,7 @@ export class BinaryInputError extends UsageError {
   override name = 'BinaryInputError'
 }
 
-export async function * readLines (source: AsyncIterable<Uint8Array | string>, what = 'stdin'): AsyncGenerator<string> {
+export async function * readLines (source: AsyncIterable<Uint8Array | string>, what = 'stdin'): AsyncGenerator<string[]> {
   const decoder = new TextDecoder('utf-8', { fatal: false })
   let pending = ''
   let offset = 0
@@ -24,23 +25,25 @@ export async function * readLines (source: AsyncIterable<Uint8Array | string>, w
     }
     offset += bytes.length
     pending += decoder.decode(bytes, { stream: true })
+    const batch: string[] = []
     let start = 0
     for (;;) {
       const nl = pending.indexOf('\n', start)
       if (nl < 0) break
-      yield pending.charCodeAt(nl - 1) === 13 && nl > start ? pending.slice(start, nl - 1) : pending.slice(start, nl)
+      batch.push(pending.charCodeAt(nl - 1) === 13 && nl > start ? pending.slice(start, nl - 1) : pending.slice(start, nl))
       start = nl + 1
     }
     pending = pending.slice(start)
     while (pending.length >= LINE_CAP_CHARS) {
       const code = pending.charCodeAt(LINE_CAP_CHARS - 1)
       const cut = code >= 0xd800 && code <= 0xdbff ? LINE_CAP_CHARS - 1 : LINE_CAP_CHARS // never inside a surrogate pair
-      yield pending.slice(0, cut)
+      batch.push(pending.slice(0, cut))
       pending = pending.slice(cut)
     }
+    if (batch.length > 0) yield batch
   }
   pending += decoder.decode()
-  if (pending !== '') yield pending
+  if (pending !== '') yield [pending]
 }
 
 /**

@@ -163,7 +163,7 @@ export class LocalClient implements Client {
     this.#inflight.add(tracked)
   }
 
-  async publishLines (ref: string, source: AsyncIterable<string>, options: LinesOptions): Promise<LinesResult> {
+  async publishLines (ref: string, source: AsyncIterable<string[]>, options: LinesOptions): Promise<LinesResult> {
     const { service, room } = this.#networked(ref)
     if (!await service.waitForReaders(room, options.timeoutMs)) throw nobody(room, options.timeoutMs)
     let split = 0

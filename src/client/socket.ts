@@ -159,9 +159,9 @@ export class SocketClient implements Client {
     return JSON.parse(await this.#exchange('POST', room(ref), headers, text)) as PublishResult
   }
 
-  async publishLines (ref: string, source: AsyncIterable<string>, options: LinesOptions): Promise<LinesResult> {
+  async publishLines (ref: string, source: AsyncIterable<string[]>, options: LinesOptions): Promise<LinesResult> {
     const headers = { ...metaHeaders(options), timeout: `${options.timeoutMs}ms`, 'transfer-encoding': 'chunked' }
-    const body = Readable.from((async function * () { for await (const line of source) yield line + '\n' })())
+    const body = Readable.from((async function * () { for await (const lines of source) if (lines.length > 0) yield lines.join('\n') + '\n' })())
     const res = await this.#stream('POST', `${room(ref)}?lines=1`, headers, body)
     const text = await readBody(res)
     if (res.statusCode !== 200) throw apiError(res.statusCode ?? 500, text)

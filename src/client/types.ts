@@ -104,8 +104,8 @@ export interface Client {
   join: (ticket: string, options: { name?: string, timeoutMs: number }) => Promise<JoinResult>
   /** One message: wait for a reachable member, seal, publish (retrying once), receipts. */
   publish: (room: string, text: string, meta: MessageMeta, options: PublishOptions) => Promise<PublishResult>
-  /** Each line of SOURCE a message, batched and with backpressure, until SOURCE ends. */
-  publishLines: (room: string, source: AsyncIterable<string>, options: LinesOptions) => Promise<LinesResult>
+  /** Each line of SOURCE (which hands them over in batches) a message, with backpressure, until SOURCE ends. */
+  publishLines: (room: string, source: AsyncIterable<string[]>, options: LinesOptions) => Promise<LinesResult>
   /** New messages of ROOMS as they are stored (those since SINCEMS first); includes ours. */
   subscribe: (rooms: string[], options: { sinceMs?: number }) => Promise<Subscription>
   status: (options: { waitMs: number }) => Promise<StatusInfo>

@@ -47,7 +47,7 @@ export function splitUtf8 (text: string, maxBytes: number): string[] {
   return parts
 }
 
-export async function streamLines (service: RoomService, room: Room, source: AsyncIterable<string>, options: StreamOptions): Promise<{ lines: number, envelopes: number, lastId?: string }> {
+export async function streamLines (service: RoomService, room: Room, source: AsyncIterable<string[]>, options: StreamOptions): Promise<{ lines: number, envelopes: number, lastId?: string }> {
   let batch: string[] = []
   let bytes = 0
   let timer: NodeJS.Timeout | undefined
@@ -89,21 +89,23 @@ export async function streamLines (service: RoomService, room: Room, source: Asy
     return chain
   }
 
-  for await (const raw of source) {
-    if (failure !== undefined) break
-    const size = encoder.encode(raw).length
-    const pieces = size > LINE_SPLIT_BYTES ? splitUtf8(raw, LINE_SPLIT_BYTES) : [raw]
-    if (pieces.length > 1) options.onSplit?.(size, pieces.length)
-    for (const line of pieces) {
-      const cost = encoder.encode(line).length + 4 // tag + length varint
-      if (batch.length > 0 && (bytes + cost > BATCH_BYTES || batch.length >= LINES_MAX)) await flush()
-      batch.push(line)
-      bytes += cost
-      lines++
-      timer ??= setTimeout(() => { void flush() }, BATCH_DELAY_MS)
+  outer: for await (const raws of source) {
+    for (const raw of raws) {
+      if (failure !== undefined) break outer
+      const size = Buffer.byteLength(raw)
+      const pieces = size > LINE_SPLIT_BYTES ? splitUtf8(raw, LINE_SPLIT_BYTES) : [raw]
+      if (pieces.length > 1) options.onSplit?.(size, pieces.length)
+      for (const line of pieces) {
+        const cost = (pieces.length === 1 ? size : Buffer.byteLength(line)) + 4 // tag + length varint
+        if (batch.length > 0 && (bytes + cost > BATCH_BYTES || batch.length >= LINES_MAX)) await flush()
+        batch.push(line)
+        bytes += cost
+        lines++
+        timer ??= setTimeout(() => { void flush() }, BATCH_DELAY_MS)
+      }
+      // Backpressure: do not take more lines while envelopes pile up.
+      while (inflight >= MAX_INFLIGHT) await chain
     }
-    // Backpressure: do not pull more from the source while envelopes pile up.
-    while (inflight >= MAX_INFLIGHT) await chain
   }
   await flush()
   if (failure !== undefined) throw failure

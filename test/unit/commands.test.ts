@@ -80,7 +80,7 @@ describe('commands over a fake client', () => {
 
   it('send without TEXT: stdin lines go to publishLines; a NUL byte is refused (exit 2)', async () => {
     let got: string[] = []
-    const f = fake({ publishLines: async (_room: string, source: AsyncIterable<string>) => { got = []; for await (const l of source) got.push(l); return { room: 'ops', roomId: 'r', lines: got.length, envelopes: 1, split: 0 } } })
+    const f = fake({ publishLines: async (_room: string, source: AsyncIterable<string[]>) => { got = []; for await (const ls of source) got.push(...ls); return { room: 'ops', roomId: 'r', lines: got.length, envelopes: 1, split: 0 } } })
     const r = await runInProcess(['send', 'ops'], { deps: deps(f), input: 'a\r\nb\n\nc' })
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(got, ['a', 'b', '', 'c'])

@@ -9,9 +9,9 @@ import { BinaryInputError, LINE_CAP_CHARS, readLines, readText, untilStopped } f
 async function * chunks (...parts: Array<string | Uint8Array>): AsyncGenerator<Uint8Array> {
   for (const p of parts) yield typeof p === 'string' ? Buffer.from(p, 'utf8') : p
 }
-async function all (source: AsyncIterable<string>): Promise<string[]> {
+async function all (source: AsyncIterable<string[]>): Promise<string[]> {
   const out: string[] = []
-  for await (const l of source) out.push(l)
+  for await (const ls of source) out.push(...ls)
   return out
 }
 
@@ -30,7 +30,7 @@ it('a line longer than the cap goes on in pieces of the cap, never inside a surr
 
 it('a NUL byte is refused with its offset; the lines before it were handed on', async () => {
   const got: string[] = []
-  await assert.rejects(async () => { for await (const l of readLines(chunks('one\ntw', 'o\u0000'))) got.push(l) },
+  await assert.rejects(async () => { for await (const ls of readLines(chunks('one\ntw', 'o\u0000'))) got.push(...ls) },
     (err: Error) => err instanceof BinaryInputError && err.message === 'stdin contains a NUL byte (at byte 7): conclave sends text, not binary data')
   assert.deepEqual(got, ['one'])
   await assert.rejects(readText(chunks('ab\u0000'), 100), /NUL byte \(at byte 2\)/)

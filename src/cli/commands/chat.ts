@@ -62,10 +62,12 @@ async function piped (ctx: CommandContext, client: Client, room: string): Promis
   ctx.out.info(`conclave: chatting in '${await roomName(client, room)}' (stdin lines are sent)`)
   const startedAt = Date.now()
   const sending = (async () => {
-    for await (const line of readLines(ctx.io.stdin)) {
-      if (line.trim() === '') continue
-      const r = await client.publish(room, line, {}, { timeoutMs: reachWindow(startedAt, PIPED_REACH_MS), alone: 'store' })
-      if (r.recipients === 0) ctx.out.warn(NOBODY_ONLINE)
+    for await (const lines of readLines(ctx.io.stdin)) {
+      for (const line of lines) {
+        if (line.trim() === '') continue
+        const r = await client.publish(room, line, {}, { timeoutMs: reachWindow(startedAt, PIPED_REACH_MS), alone: 'store' })
+        if (r.recipients === 0) ctx.out.warn(NOBODY_ONLINE)
+      }
     }
   })()
   // The end of stdin ends the chat once every line is sent; a signal ends it at once.
