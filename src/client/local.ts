@@ -235,9 +235,10 @@ export class LocalClient implements Client {
   }
 
   /**
-   * What was published leaves before the node stops: deliveries answered early, then until every
-   * neighbour we publish to has accepted our last envelope of each room (the hand-off), so
-   * stopping cuts nothing off. Then the store is flushed and closed.
+   * What was published or relayed leaves before the node stops: deliveries answered early, every
+   * room's outbound queues drained, then until every reader we write to has accepted the last
+   * envelope we published and the last we relayed in each room (the hand-off), so stopping cuts
+   * nothing off. Then the store is flushed and closed.
    */
   async close (options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.#closed) return
@@ -248,10 +249,21 @@ export class LocalClient implements Client {
       for (const f of this.#beforeClose) await f()
       await Promise.all([...this.#inflight])
       if (service !== undefined && this.#home.transport !== undefined) {
-        for (const [room, id] of this.#last) {
-          if (service.readers(room) === 0) continue
-          if (!await service.waitForDrain(room, 0, timeoutMs)) this.#home.options.log(`a reader of '${room.name}' did not take everything within ${seconds(timeoutMs)}`)
-          if (!await service.handedOff(room, id, timeoutMs)) this.#home.options.log('a neighbour did not confirm the hand-off in time')
+        // Every room, not only those we published in: a node also relays, and what it relayed may
+        // still be on its way to a slower neighbour when it stops (a `listen --count N` that was
+        // the only path between a sender and other members). Stopping the node aborts any
+        // connection that does not close within 500 ms, which would cut that off.
+        const deadline = Date.now() + timeoutMs
+        const left = (): number => Math.max(0, deadline - Date.now())
+        for (const room of service.rooms()) {
+          if (!await service.waitForDrain(room, 0, left())) this.#home.options.log(`a neighbour in '${room.name}' did not take everything within ${seconds(timeoutMs)}`)
+        }
+        for (const room of service.rooms()) {
+          const ids = new Set([this.#last.get(room), service.lastRelayed(room)].filter(id => id !== undefined))
+          if (ids.size === 0 || service.readers(room) === 0) continue
+          for (const id of ids) {
+            if (!await service.handedOff(room, id, left())) this.#home.options.log(`a neighbour in '${room.name}' did not confirm the hand-off in time`)
+          }
         }
       }
     } finally {

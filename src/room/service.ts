@@ -75,6 +75,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #rooms = new Map<string, Room>() // by room id hex
   readonly #keys: KeyDistribution
   readonly #handoff = new HandoffTracker()
+  /** Per room, the id of the last envelope we accepted and forwarded to other neighbours. */
+  readonly #relayed = new Map<Room, Uint8Array>()
   readonly #receipts: Receipts
   readonly #writer: BatchWriter<ShownMessage>
   /** Our member key in hex, as the membership log keys it. */
@@ -208,6 +210,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined || result.chain === undefined) return result
     const h = result.header
     const chain = result.chain
+    const forwarded = this.#net().forwardsTo(room.topic, fromPeer)
+    if (forwarded) this.#relayed.set(room, result.id!)
     if (result.payload.type === 'log-entry') {
       this.#handoff.accepted(hex(result.id!))
       const statements: SqlStatement[] = [room.inboundStatement(this.#tables, chain)]
@@ -225,7 +229,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     // state and what to show are built when the batch is written (flush), not before the
     // forward. The message is shown (and a receipt sent, when asked for) once written. A member
     // with nobody to forward to writes it at once when idle (BatchWriter).
-    const urgent = !this.#net().forwardsTo(room.topic, fromPeer)
+    const urgent = !forwarded
     const m = result.payload.message
     const receivedAt = this.#now()
     this.#writer.later(() => {
@@ -272,6 +276,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
         lines: message.lines
       }
       this.#writer.queue([this.#history.appendStatement(stored)])
+      // We hold our own envelope: a neighbour relaying it may ask us too (lastRelayed).
+      this.#handoff.accepted(hex(sealed.id))
       if (this.listenerCount('sent') > 0) for (const r of showAll(room, stored)) this.emit('sent', r)
     })
     let id: string | undefined
@@ -309,6 +315,12 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
    */
   async waitForDrain (room: Room, maxBytes: number, timeoutMs: number): Promise<boolean> {
     return await this.#net().waitForOutboundDrain(room.topic, maxBytes, timeoutMs)
+  }
+
+  /** Hex id of the last envelope of ROOM this node accepted and forwarded to others, if any. */
+  lastRelayed (room: Room): string | undefined {
+    const id = this.#relayed.get(room)
+    return id === undefined ? undefined : hex(id)
   }
 
   /**
