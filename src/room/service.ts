@@ -335,10 +335,10 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     const answers = await Promise.all(net.writableSubscribers(room.topic, this.#readerFilter(room)).map(async peer => {
       try {
         const stream = await net.openStream(peer, HANDOFF_PROTOCOL, { signal: AbortSignal.timeout(timeoutMs), maxFrameBytes: 64 })
-        return await askHandoff(stream, idBytes)
-      } catch {
-        return false
-      }
+        if (await askHandoff(stream, idBytes)) return true
+      } catch {}
+      // A neighbour that left meanwhile (a one-shot sender that is done) cannot be cut off.
+      return !net.connections().includes(peer)
     }))
     return answers.every(a => a)
   }
