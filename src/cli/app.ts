@@ -16,8 +16,12 @@ import { idCommand } from './commands/id.js'
 import { initCommand } from './commands/init.js'
 import { inviteCommand } from './commands/invite.js'
 import { joinCommand } from './commands/join.js'
+import { kickCommand } from './commands/kick.js'
+import { leaveCommand } from './commands/leave.js'
 import { listenCommand } from './commands/listen.js'
 import { membersCommand } from './commands/members.js'
+import { revokeCommand } from './commands/revoke.js'
+import { roleCommand } from './commands/role.js'
 import { roomsCommand } from './commands/rooms.js'
 import { sendCommand } from './commands/send.js'
 import { statusCommand } from './commands/status.js'
@@ -35,6 +39,10 @@ export const COMMANDS: Array<Command<any>> = [
   historyCommand,
   roomsCommand,
   membersCommand,
+  kickCommand,
+  leaveCommand,
+  roleCommand,
+  revokeCommand,
   statusCommand,
   daemonCommand
 ]
@@ -73,6 +81,16 @@ function usageError (message: string, args: string[]): UsageError {
     return new UsageError(`unknown command '${command}'`, { hint: "run 'conclave --help' for the list of commands" })
   }
   const where = known ? `conclave ${command} --help` : 'conclave --help'
+  // yargs: 'Invalid values:\n  Argument: role, Given: "owner", Choices: "admin", "member", "poster"'
+  const invalid = /^Invalid values:\s+Argument: ([\w-]+), Given: "([^"]*)", Choices: ([^\n]*)/.exec(message)
+  if (invalid !== null) {
+    const [, name, given, list] = invalid as unknown as [string, string, string, string]
+    const choices = [...list.matchAll(/"([^"]*)"/g)].map(m => m[1]!)
+    const spec = COMMANDS.find(c => c.command.split(' ')[0] === command)?.command ?? ''
+    const what = spec.includes(`<${name}>`) || spec.includes(`[${name}]`) ? name.toUpperCase() : `--${name}`
+    const one = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)!}` : choices.join('')
+    return new UsageError(`${what} must be ${one}, got '${given}'`, { hint: `run '${where}' for usage` })
+  }
   const text = unknown !== null ? `unknown option ${unknown[1]!.split(', ').map(o => (o.length === 1 ? '-' : '--') + o).join(', ')}` : message.charAt(0).toLowerCase() + message.slice(1)
   return new UsageError(text, { hint: `run '${where}' for usage` })
 }

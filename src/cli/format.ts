@@ -1,4 +1,6 @@
-// How messages and durations look on the command line: one JSON object per line, or a human line.
+// How messages, durations and membership changes look on the command line: one JSON object per
+// line, or a human line.
+import type { MembershipResult } from '../client/index.js'
 import type { ShownMessage } from '../room/service.js'
 import type { Output } from './output.js'
 
@@ -32,4 +34,15 @@ export function humanLine (m: ShownMessage, color: boolean, showRoom: boolean): 
 export function printMessage (out: Output, m: ShownMessage, options: { color?: boolean, showRoom?: boolean } = {}): void {
   if (out.json) out.jsonLine(m)
   else out.data(humanLine(m, options.color ?? false, options.showRoom ?? false))
+}
+
+/**
+ * What a membership command (kick, role, revoke, leave) did: its JSON line on stdout with --json,
+ * else HUMAN on stderr (stdout stays empty: a membership change is no data). With WARNALONE, a
+ * warning when the entry reached nobody yet (it was stored and spreads at the next keys exchange).
+ */
+export function printMembership (out: Output, r: MembershipResult, human: string, options: { warnAlone: boolean }): void {
+  if (out.json) out.jsonLine(r)
+  else out.info(`conclave: ${human}`)
+  if (options.warnAlone && r.recipients === 0) out.warn(`nobody in '${safeText(r.room)}' was reachable: members get the change when they next exchange keys with this home`)
 }

@@ -6,6 +6,9 @@
 //   GET  /ROOM/json         JSON lines of new messages until the client hangs up; ?since=10m (or
 //                           since_ms=EPOCH_MS) first sends stored ones; ?poll=1 only stored ones
 //   GET  /ROOM/members      POST /ROOM/invite {role,ttlMs,maxUses}
+//   POST /ROOM/kick {member,reason?,timeoutMs}    POST /ROOM/leave {timeoutMs}
+//   POST /ROOM/role {member,role,timeoutMs}       POST /ROOM/revoke {ticket?,all?,timeoutMs}
+//                           each answers the MembershipResult JSON; timeoutMs defaults to 10 s
 //   GET  /_/rooms           POST /_/rooms {name}      POST /_/join {ticket,name?,timeoutMs}
 //   GET  /status            the status JSON of `conclave status`
 // Errors are JSON {"error","hint"?,"exit"} (exit: the CLI's exit code) with 400 (bad input), 404
@@ -17,7 +20,11 @@ import { ConclaveError, ExitCode, NotConfirmedError, UsageError } from '../error
 import { MAX_HEADERS_COUNT, MAX_HEADER_BYTES } from './http-guard.js'
 import { readLines } from './lines.js'
 import { parseDuration, parsePriority } from './parse.js'
-import { HISTORY_MAX, type Client, type RoleName, type Subscription } from './types.js'
+import { HISTORY_MAX, type Client, type MembershipResult, type RoleName, type Subscription } from './types.js'
+
+/** POST /ROOM/<this>: the membership commands. */
+const MEMBERSHIP_ENDPOINTS = new Set(['kick', 'leave', 'role', 'revoke'] as const)
+type MembershipEndpoint = typeof MEMBERSHIP_ENDPOINTS extends Set<infer E> ? E : never
 
 /** Default wait for a reachable member when a request names no Timeout. */
 const DEFAULT_TIMEOUT_MS = 10_000
@@ -90,6 +97,24 @@ async function readJson (req: IncomingMessage): Promise<Record<string, unknown>>
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>
   } catch {}
   throw new UsageError('the request body is not a JSON object')
+}
+
+/** A field of a JSON request body that must be a string (or, unless REQUIRED, absent). */
+function stringField (body: Record<string, unknown>, key: string, required: true): string
+function stringField (body: Record<string, unknown>, key: string, required?: false): string | undefined
+function stringField (body: Record<string, unknown>, key: string, required = false): string | undefined {
+  const v = body[key]
+  if (v === undefined && !required) return undefined
+  if (typeof v !== 'string') throw new UsageError(`the request's "${key}" must be a string`)
+  return v
+}
+
+/** The body's timeoutMs: a duration in ms, DEFAULT_TIMEOUT_MS when absent. */
+function timeoutField (body: Record<string, unknown>): number {
+  const v = body.timeoutMs
+  if (v === undefined) return DEFAULT_TIMEOUT_MS
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new UsageError('the request\'s "timeoutMs" must be a whole number of milliseconds')
+  return v
 }
 
 function timeoutOf (req: IncomingMessage): number {
@@ -205,11 +230,35 @@ export class ControlApi {
           const b = await readJson(req)
           return sendJson(res, 200, await client.invite(parts[0]!, { role: b.role as RoleName, ttlMs: Number(b.ttlMs), maxUses: Number(b.maxUses) }))
         }
+        if (method === 'POST' && MEMBERSHIP_ENDPOINTS.has(parts[1] as MembershipEndpoint)) return sendJson(res, 200, await this.#membership(parts[0]!, parts[1] as MembershipEndpoint, await readJson(req)))
       }
       sendJson(res, 404, { error: `no such endpoint: ${method} ${url.pathname}`, exit: ExitCode.BAD_INPUT })
     } catch (err) {
       if (!res.headersSent) sendJson(res, err instanceof BodyTooLargeError ? 413 : errorStatus(err), errorBody(err), err instanceof BodyTooLargeError)
       else res.destroy(err as Error)
+    }
+  }
+
+  /** kick, leave, role, revoke: the body's fields checked (a bad type is a 400), then one client call. */
+  async #membership (roomRef: string, endpoint: MembershipEndpoint, b: Record<string, unknown>): Promise<MembershipResult> {
+    const { client } = this.#c
+    const timeoutMs = timeoutField(b)
+    switch (endpoint) {
+      case 'kick': {
+        const member = stringField(b, 'member', true)
+        const reason = stringField(b, 'reason')
+        return await client.kick(roomRef, member, { ...(reason !== undefined ? { reason } : {}), timeoutMs })
+      }
+      case 'leave': return await client.leave(roomRef, { timeoutMs })
+      // Which roles exist is the client's to check (as for invite), so both paths refuse with the same words.
+      case 'role': return await client.setRole(roomRef, stringField(b, 'member', true), stringField(b, 'role', true) as RoleName, { timeoutMs })
+      case 'revoke': {
+        const ticket = stringField(b, 'ticket')
+        if (b.all !== undefined && typeof b.all !== 'boolean') throw new UsageError('the request\'s "all" must be true or false')
+        const all = b.all === true
+        if ((ticket !== undefined) === all) throw new UsageError('the request must name either a "ticket" or "all": true')
+        return await client.revoke(roomRef, { ...(ticket !== undefined ? { ticket } : { all }), timeoutMs })
+      }
     }
   }
 

@@ -8,9 +8,13 @@ import type { HomeOptions } from './home.js'
 import { MessageQueue } from './queue.js'
 import { NodeGoneError, probeSocket } from './socket.js'
 import type {
-  Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MessageMeta,
-  OwnerCommand, PublishOptions, PublishResult, RoomInfo, ShownMessage, StatusInfo, Subscription
+  Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MembershipOptions,
+  MembershipResult, MessageMeta, NodeCommand, OwnerCommand, PublishOptions, PublishResult, RoleName, RoomInfo,
+  ShownMessage, StatusInfo, Subscription
 } from './types.js'
+
+/** The one-shot commands that serve the control socket while a node of their own runs. */
+export type ServeCommand = Exclude<NodeCommand, OwnerCommand>
 
 export interface ConnectOptions {
   /** What the command needs when it has to open the home itself. */
@@ -25,7 +29,7 @@ export interface ConnectOptions {
    * A one-shot command that runs a node of its own (none ran): it serves the control socket while
    * it runs, so the home's other commands go through it instead of waiting for the store.
    */
-  serve?: 'send' | 'join' | 'status'
+  serve?: ServeCommand
   /** How long to wait for a store that another process holds without serving a socket (a one-shot command). */
   lockWaitMs?: number
   /** Told once when the command waits: for a busy store, or (daemon) for another owner to exit. */
@@ -168,6 +172,10 @@ export class FailoverClient implements Client {
   async publish (room: string, text: string, meta: MessageMeta, o: PublishOptions): Promise<PublishResult> { return await (await this.#client()).publish(room, text, meta, o) }
   async publishLines (room: string, source: AsyncIterable<string[]>, o: LinesOptions): Promise<LinesResult> { return await (await this.#client()).publishLines(room, source, o) }
   async status (o: { waitMs: number }): Promise<StatusInfo> { return await (await this.#client()).status(o) }
+  async kick (room: string, member: string, o: MembershipOptions & { reason?: string }): Promise<MembershipResult> { return await (await this.#client()).kick(room, member, o) }
+  async leave (room: string, o: MembershipOptions): Promise<MembershipResult> { return await (await this.#client()).leave(room, o) }
+  async setRole (room: string, member: string, role: RoleName, o: MembershipOptions): Promise<MembershipResult> { return await (await this.#client()).setRole(room, member, role, o) }
+  async revoke (room: string, o: MembershipOptions & { ticket?: string, all?: boolean }): Promise<MembershipResult> { return await (await this.#client()).revoke(room, o) }
   async close (): Promise<void> {
     if (this.#switching !== undefined) await this.#switching.catch(() => {})
     await this.#inner.close()

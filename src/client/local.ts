@@ -6,13 +6,14 @@ import { validateDisplayName } from '../room/identity.js'
 import { parseTicket } from '../room/invite.js'
 import { streamLines } from '../room/line-stream.js'
 import type { Room } from '../room/room.js'
-import type { RoomService, ShownMessage } from '../room/service.js'
+import type { MembershipChange, RoomService, ShownMessage } from '../room/service.js'
+import type { RoleName } from '../wire/membership.js'
 import type { ControlApi } from './api.js'
 import { ADDRS_META, type Home } from './home.js'
 import { inviteAddrs } from './addrs.js'
 import { HISTORY_MAX } from './types.js'
 import type {
-  Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MessageMeta,
+  Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MembershipOptions, MembershipResult, MessageMeta,
   NodeCommand, PublishOptions, PublishResult, RoomInfo, StatusInfo, Subscription
 } from './types.js'
 import { MessageQueue } from './queue.js'
@@ -114,6 +115,67 @@ export class LocalClient implements Client {
     // Hand our sender key to the members we can reach now; others get it when we meet them.
     await service.exchangeWithConnected(room)
     return { room: room.name, roomId: room.id, role: room.log.roleOf(service.identity.memberPublicKey) ?? null, members: room.log.members().length }
+  }
+
+  async kick (ref: string, member: string, options: MembershipOptions & { reason?: string }): Promise<MembershipResult> {
+    if (options.reason !== undefined && [...options.reason].length > 256) throw new UsageError('--reason is longer than 256 characters')
+    const { service, room } = this.#room(ref)
+    const change = await this.#membership(room, async () => await service.kick(room, member, options.reason ?? ''), options)
+    return this.#result(room, 'remove', change)
+  }
+
+  async setRole (ref: string, member: string, role: RoleName, options: MembershipOptions): Promise<MembershipResult> {
+    if (!ROLES.has(role)) throw new UsageError(`the role must be admin, member or poster, got '${String(role)}'`)
+    const { service, room } = this.#room(ref)
+    const change = await this.#membership(room, async () => await service.setRole(room, member, role), options)
+    return { ...this.#result(room, 'set-role', change), role }
+  }
+
+  async revoke (ref: string, options: MembershipOptions & { ticket?: string, all?: boolean }): Promise<MembershipResult> {
+    if ((options.ticket === undefined) === (options.all !== true)) throw new UsageError('give either a ticket or --all')
+    const { service, room } = this.#room(ref)
+    const change = await this.#membership(room, async () => await service.revoke(room, options), options)
+    return { ...this.#result(room, 'revoke-invite', change), revoked: change.revoked }
+  }
+
+  /**
+   * Leaving: our Remove entry must reach a member before we forget the room (else nobody would
+   * know), so with members left and none reachable nothing changes (NobodyReachableError). Alone
+   * in the room (a typo `chat` made), the room is simply forgotten.
+   */
+  async leave (ref: string, options: MembershipOptions): Promise<MembershipResult> {
+    const { service, room } = this.#room(ref)
+    const others = room.log.members().filter(m => m.memberId !== service.identity.memberId)
+    if (others.length === 0) {
+      const me = room.log.member(service.identity.memberPublicKey)
+      service.forgetRoom(room)
+      return { room: room.name, roomId: room.id, entry: 'remove', member: me === undefined ? undefined : { memberId: me.memberId, name: me.name }, epoch: room.log.epoch, recipients: 0 }
+    }
+    if (room.log.roleOf(service.identity.memberPublicKey) === 'admin' && !others.some(m => m.role === 'admin')) {
+      throw new UsageError(`you are the last admin of '${room.name}'`, { hint: `make someone else an admin first: conclave role ${room.name} MEMBER admin` })
+    }
+    this.#networked(ref)
+    if (!await service.waitForReaders(room, options.timeoutMs)) throw nobody(room, options.timeoutMs)
+    const change = await service.leave(room)
+    if (change.id !== undefined && !await service.handedOff(room, change.id, options.timeoutMs)) this.#home.options.log(`a neighbour in '${room.name}' did not confirm the hand-off in time`)
+    const result = this.#result(room, 'remove', change)
+    service.forgetRoom(room)
+    return result
+  }
+
+  /** Runs a membership change once a reader is reachable (or, after TIMEOUTMS, for the store only). */
+  async #membership<T extends MembershipChange> (room: Room, change: () => Promise<T>, options: MembershipOptions): Promise<T> {
+    const service = this.#home.service!
+    if (this.#home.transport !== undefined) await service.waitForReaders(room, options.timeoutMs)
+    const result = await change()
+    if (result.id !== undefined) this.#last.set(room, result.id)
+    return result
+  }
+
+  #result (room: Room, entry: MembershipResult['entry'], change: MembershipChange): MembershipResult {
+    const out: MembershipResult = { room: room.name, roomId: room.id, entry, epoch: change.epoch, recipients: change.recipients }
+    if (change.member !== undefined) out.member = { memberId: change.member.memberId, name: change.member.name }
+    return out
   }
 
   async publish (ref: string, text: string, meta: MessageMeta, options: PublishOptions): Promise<PublishResult> {

@@ -7,8 +7,8 @@ import { createInterface } from 'node:readline'
 import { ConclaveError, ExitCode, NobodyReachableError, NotConfirmedError, RemoteError, UsageError } from '../errors.js'
 import { MessageQueue } from './queue.js'
 import type {
-  Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MessageMeta,
-  PublishOptions, PublishResult, RoomInfo, ShownMessage, StatusInfo, Subscription
+  Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MembershipOptions,
+  MembershipResult, MessageMeta, PublishOptions, PublishResult, RoleName, RoomInfo, ShownMessage, StatusInfo, Subscription
 } from './types.js'
 
 /** Largest answer a one-shot request accepts (the node's are a few hundred bytes of JSON; history more). */
@@ -143,6 +143,22 @@ export class SocketClient implements Client {
   async invite (ref: string, options: InviteOptions): Promise<InviteResult> { return await this.#json('POST', `${room(ref)}/invite`, options) }
   async join (ticket: string, options: { name?: string, timeoutMs: number }): Promise<JoinResult> { return await this.#json('POST', '/_/join', { ticket, ...options }) }
   async status (): Promise<StatusInfo> { return await this.#json('GET', '/status') }
+
+  async kick (ref: string, member: string, options: MembershipOptions & { reason?: string }): Promise<MembershipResult> {
+    return await this.#json('POST', `${room(ref)}/kick`, { member, reason: options.reason, timeoutMs: options.timeoutMs })
+  }
+
+  async leave (ref: string, options: MembershipOptions): Promise<MembershipResult> {
+    return await this.#json('POST', `${room(ref)}/leave`, { timeoutMs: options.timeoutMs })
+  }
+
+  async setRole (ref: string, member: string, role: RoleName, options: MembershipOptions): Promise<MembershipResult> {
+    return await this.#json('POST', `${room(ref)}/role`, { member, role, timeoutMs: options.timeoutMs })
+  }
+
+  async revoke (ref: string, options: MembershipOptions & { ticket?: string, all?: boolean }): Promise<MembershipResult> {
+    return await this.#json('POST', `${room(ref)}/revoke`, { ticket: options.ticket, all: options.all, timeoutMs: options.timeoutMs })
+  }
 
   async history (ref: string, options: { limit: number, sinceMs?: number }): Promise<ShownMessage[]> {
     const q = new URLSearchParams({ poll: '1', limit: String(options.limit) })

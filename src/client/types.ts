@@ -12,7 +12,7 @@ export type { RoleName }
 /** The long-running commands: the first of them to open a home owns its node for as long as it runs. */
 export type OwnerCommand = 'daemon' | 'listen' | 'chat'
 /** Any command that runs the home's node and serves the control socket meanwhile (one-shots with a node of their own too). */
-export type NodeCommand = OwnerCommand | 'send' | 'join' | 'status'
+export type NodeCommand = OwnerCommand | 'send' | 'join' | 'status' | 'kick' | 'leave' | 'role' | 'revoke'
 
 export interface MessageMeta {
   title?: string
@@ -61,7 +61,39 @@ export interface InviteResult { room: string, roomId: string, ticket: string, ro
 
 export interface JoinResult { room: string, roomId: string, role: RoleName | null, members: number }
 
-export interface MemberInfo { memberId: string, name: string, role: RoleName, peerId: string, you: boolean }
+export interface MemberInfo {
+  memberId: string
+  name: string
+  role: RoleName
+  peerId: string
+  you: boolean
+  /** The first group of the member's safety fingerprint (`conclave id` prints all six). */
+  fingerprint: string
+  /** Another member of the room has the same display name (name them by id or fingerprint). */
+  duplicateName: boolean
+}
+
+/** What a membership command (kick, leave, role, revoke) appended, and how far it got. */
+export interface MembershipResult {
+  room: string
+  roomId: string
+  /** The kind of log entry appended. */
+  entry: 'remove' | 'set-role' | 'revoke-invite'
+  /** The member it concerns (kick, leave, role). */
+  member?: { memberId: string, name: string }
+  role?: RoleName
+  /** Invites revoked (revoke). */
+  revoked?: number
+  /** The room's epoch after the entry (a removal, leave or demotion to poster starts a new one). */
+  epoch: number
+  /** Readers the entry was handed to now; 0: stored, and members get it at their next keys exchange with this home. */
+  recipients: number
+}
+
+export interface MembershipOptions {
+  /** How long to wait for a reachable member to hand the entry to. */
+  timeoutMs: number
+}
 
 export interface RoomInfo { name: string, roomId: string, role: RoleName | null, members: number, epoch: number, topic: string }
 
@@ -109,6 +141,20 @@ export interface Client {
   /** New messages of ROOMS as they are stored (those since SINCEMS first); includes ours. */
   subscribe: (rooms: string[], options: { sinceMs?: number }) => Promise<Subscription>
   status: (options: { waitMs: number }) => Promise<StatusInfo>
+  /**
+   * Removes MEMBER (member id, unique display name or fingerprint prefix; an ambiguous name is a
+   * UsageError listing the candidates) with a signed Remove entry; starts a new epoch.
+   */
+  kick: (room: string, member: string, options: MembershipOptions & { reason?: string }) => Promise<MembershipResult>
+  /**
+   * Our own Remove entry, handed to a reader, then the room is forgotten locally. Alone in the
+   * room: forgotten at once. Nobody reachable: NobodyReachableError (nothing changes).
+   */
+  leave: (room: string, options: MembershipOptions) => Promise<MembershipResult>
+  /** Sets MEMBER's role (SetRole entry); a demotion to poster starts a new epoch. */
+  setRole: (room: string, member: string, role: RoleName, options: MembershipOptions) => Promise<MembershipResult>
+  /** Revokes the invite of TICKET, or with `all` every invite that can still admit someone. */
+  revoke: (room: string, options: MembershipOptions & { ticket?: string, all?: boolean }) => Promise<MembershipResult>
   /** Delivers what is still in flight (drain, hand-off), then releases the node / store. */
   close: () => Promise<void>
 }

@@ -21,6 +21,8 @@ export interface KeyDistributionComponents {
   log: (message: string, level?: number) => void
   /** Told after every completed exchange. */
   exchanged: (room: Room, peer: string) => void
+  /** Told after an exchange that may have grown the room's log (entries travel with the keys). */
+  logChanged: (room: Room) => void
 }
 
 export class KeyDistribution {
@@ -93,6 +95,7 @@ export class KeyDistribution {
         const stream = await this.#c.net().openStream(peer, KEYS_PROTOCOL)
         const result = await runKeys(stream, { log: room.log, memberKey: this.#c.identity.memberKey, senderKeys: this.#keysToGive(room), expectedPeer: member.member, timeoutMs: this.#timeoutMs })
         this.#install(room, result.peer, result.senderKeys)
+        this.#c.logChanged(room)
         this.#c.log(`room ${room.name}: keys exchanged with ${peer}`)
         this.#c.exchanged(room, peer)
       } catch (err) {
@@ -118,6 +121,7 @@ export class KeyDistribution {
       const member = room.log.member(served.result.peer)
       if (member === undefined || peerIdText(member.peerId) !== remotePeer) throw new HandshakeError('the member is not on the peer it claims')
       this.received(room, served.result.peer, served.result.senderKeys, remotePeer)
+      this.#c.logChanged(room)
       this.#c.log(`room ${room.name}: keys exchanged with ${remotePeer}`)
       this.#c.exchanged(room, remotePeer)
     } catch (err) {

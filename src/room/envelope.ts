@@ -24,13 +24,14 @@ export type ValidationReason =
   | 'ok'
   | 'too-large' | 'malformed' | 'bad-version' | 'wrong-room' // reject
   | 'non-member' | 'revoked' // reject
+  | 'closed-epoch' // reject: an ended epoch, past its grace window or after the sender moved on
   | 'unknown-epoch' // ignore: an epoch newer than ours (fetch the log)
   | 'bad-signature' // reject
   | 'duplicate' // ignore: (sender, epoch, index) seen before
   | 'too-old' | 'too-new' // reject
   | 'missing-keys' | 'key-expired' | 'gap-too-large' // ignore: no key for it (fetch keys / too late / too far ahead)
   | 'decrypt-failed' | 'bad-payload' // reject: signed by a member but does not open or decode
-export type MemberStatus = 'member' | 'poster' | 'admin' | 'revoked' | 'unknown' | 'future-epoch'
+export type MemberStatus = 'member' | 'poster' | 'admin' | 'revoked' | 'unknown' | 'future-epoch' | 'closed-epoch'
 
 /**
  * What the validator may ask of the room; every function must be side-effect free. Senders are
@@ -164,6 +165,7 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
   const status = ctx.memberAt(sender, header.epoch)
   if (status === 'future-epoch') return { verdict: 'ignore', reason: 'unknown-epoch', header }
   if (status === 'revoked') return { verdict: 'reject', reason: 'revoked', header }
+  if (status === 'closed-epoch') return { verdict: 'reject', reason: 'closed-epoch', header }
   if (status !== 'member' && status !== 'poster' && status !== 'admin') return { verdict: 'reject', reason: 'non-member', header }
   const role = status
   // 6. signature over the exact received header and ciphertext

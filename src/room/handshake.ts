@@ -275,7 +275,7 @@ interface KeysOptions {
 }
 
 function mergeFrom (log: MembershipLog, entries: Uint8Array[]): number {
-  return entries.length === 0 ? 0 : log.merge(entries)
+  return entries.length === 0 ? 0 : log.merge(entries).added
 }
 
 /** The dialling member: hello; reply → confirm + sealed bundle; bundle → result. */

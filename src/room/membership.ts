@@ -43,6 +43,8 @@ interface State {
   invites: Map<string, InviteInfo>
   /** members at the end of each finished epoch (index = epoch) */
   epochs: Array<ReadonlyMap<string, MemberInfo>>
+  /** the entry that ended each finished epoch (index = epoch): its seq and signed time */
+  epochEnds: Array<{ seq: number, tsMs: number }>
   entries: Uint8Array[]
   hashes: Uint8Array[]
 }
@@ -56,6 +58,7 @@ function clone (s: State): State {
     removedAt: new Map(s.removedAt),
     invites: new Map([...s.invites].map(([k, v]) => [k, { ...v }])),
     epochs: [...s.epochs],
+    epochEnds: [...s.epochEnds],
     entries: [...s.entries],
     hashes: [...s.hashes]
   }
@@ -90,10 +93,36 @@ const STATUS_REASON: Record<Exclude<InviteStatus, 'ok'>, string> = {
   'used-up': 'the invite is used up'
 }
 
+/** Closes the current epoch (a removal, a leave or a demotion to poster): its members are kept as they were. */
+function endEpoch (s: State, seq: number, tsMs: number): void {
+  s.epochs.push(new Map(s.members))
+  s.epochEnds.push({ seq, tsMs })
+}
+
 function adminCount (s: State): number {
   let n = 0
   for (const m of s.members.values()) if (m.role === 'admin') n++
   return n
+}
+
+/** What merge() did: entries appended, and OUR entries discarded by the concurrency rule (in order). */
+export interface MergeResult {
+  added: number
+  dropped: Uint8Array[]
+}
+
+/**
+ * The concurrency rule: of two different entries at the first seq where two logs differ, the one
+ * whose entry hash is lower (bytes compared as unsigned, lexicographically) wins.
+ */
+export function forkWinner (theirHash: Uint8Array, ourHash: Uint8Array): 'theirs' | 'ours' {
+  return Buffer.compare(theirHash, ourHash) < 0 ? 'theirs' : 'ours'
+}
+
+function forkBefore (seq: number): LogForkError {
+  return new LogForkError(`membership log fork before seq ${seq}: entry ${seq} does not follow ours`, {
+    hint: 'the logs differ at an earlier entry: merge the other member\'s entries from the fork on (or its whole log)'
+  })
 }
 
 export class MembershipLog {
@@ -138,6 +167,7 @@ export class MembershipLog {
       removedAt: new Map(),
       invites: new Map(),
       epochs: [],
+      epochEnds: [],
       entries: [first],
       hashes: [logEntryHash(first)]
     }
@@ -158,26 +188,86 @@ export class MembershipLog {
 
   /**
    * Merges entries from another member (a full log or any contiguous run of it, in order).
-   * Entries we hold must be byte-identical (else LogForkError); new ones must extend our head.
-   * Returns how many entries were appended.
+   * Entries we hold and that are byte-identical are skipped; new ones must extend our head.
+   * Where the run holds a different entry at a seq k we hold (two admins appended at once), the
+   * concurrency rule decides (docs/PROTOCOL.md, "Concurrent entries"): the incoming run from k on
+   * is verified on our entries [0, k); if its entry k has the lower entry hash it wins and our
+   * entries from k on are dropped (returned in `dropped`, for their authors to reapply()),
+   * otherwise ours stay and the incoming entries from k on are ignored. A run that starts past
+   * the fork point (its first differing entry does not follow our entry k - 1) cannot be decided
+   * and throws LogForkError. All-or-nothing: on any error the state is unchanged.
    */
-  merge (entries: Uint8Array[]): number {
-    const next = clone(this.#s)
+  merge (entries: Uint8Array[]): MergeResult {
+    let next = clone(this.#s)
     let added = 0
-    for (const bytes of entries) {
+    let dropped: Uint8Array[] = []
+    let lastSeq: number | undefined // seq of the previous entry of the run
+    for (let i = 0; i < entries.length; i++) {
+      const bytes = entries[i]!
       const { entry } = decodeAt(undefined, bytes)
       if (!equal(entry.roomId, this.roomId)) throw reject(entry.seq, 'wrong room id')
-      const have = next.entries[entry.seq]
-      if (have !== undefined) {
-        if (!equal(have, bytes)) throw new LogForkError(`membership log fork at seq ${entry.seq}: another member holds a different entry`, { hint: 'two admins changed the membership at the same time; the room needs one of the two branches to be re-applied' })
+      const k = entry.seq
+      const have = next.entries[k]
+      const follows = lastSeq === k - 1
+      lastSeq = k
+      if (have !== undefined && equal(have, bytes)) continue
+      if (have === undefined) {
+        if (k > next.entries.length) throw reject(k, `entries ${next.entries.length}..${k - 1} are missing`)
+        if (k > 0 && !follows && !equal(entry.prev, next.hashes[k - 1]!)) throw forkBefore(k)
+        this.#apply(next, bytes)
+        added++
         continue
       }
-      if (entry.seq > next.entries.length) throw reject(entry.seq, `entries ${next.entries.length}..${entry.seq - 1} are missing`)
-      this.#apply(next, bytes)
-      added++
+      // a different entry at a seq we hold: the first differing seq is k only if it follows our k - 1
+      if (k === 0) throw new LogForkError('membership log fork at seq 0: another member holds a different genesis entry')
+      if (!equal(entry.prev, next.hashes[k - 1]!)) {
+        if (follows) throw reject(k, 'wrong prev hash')
+        throw forkBefore(k)
+      }
+      // verify their branch on our entries [0, k) whichever side wins: a bad entry is an error, never a loser
+      const theirs = this.#replay(next.entries.slice(0, k))
+      for (let j = i; j < entries.length; j++) this.#apply(theirs, entries[j]!)
+      if (forkWinner(theirs.hashes[k]!, next.hashes[k]!) === 'theirs') {
+        dropped = next.entries.slice(k)
+        added += entries.length - i
+        next = theirs
+      }
+      break
     }
     this.#s = next
-    return added
+    return { added, dropped: dropped.map(e => e.slice()) }
+  }
+
+  /**
+   * After a merge dropped entries (MergeResult.dropped), re-creates each one that AUTHORKEY signed
+   * on top of the current head, with the same body, and appends it when it is still valid; one no
+   * longer valid (an Add whose invite is now used up, expired or revoked, or whose member is
+   * already in; a Remove of someone no longer there; ...) is skipped silently: that is how an
+   * invite's max uses holds across a fork. Entries signed by others are left to their authors.
+   * TSMS signs the re-created entries (default: each entry's original time).
+   * Returns the new signed entries, in order, for the caller to persist and broadcast.
+   */
+  reapply (authorKey: Ed25519PrivateKey, dropped: Uint8Array[], tsMs?: number): Uint8Array[] {
+    const out: Uint8Array[] = []
+    for (const bytes of dropped) {
+      const { entry } = decodeAt(undefined, bytes)
+      if (!equal(entry.author, authorKey.publicKey) || entry.body.type === 'genesis') continue
+      if (!equal(entry.roomId, this.roomId)) continue
+      const again = this.createEntry(authorKey, entry.body, tsMs ?? entry.tsMs)
+      try {
+        this.append(again)
+      } catch (err) {
+        if (err instanceof MembershipLogError) continue
+        throw err
+      }
+      out.push(again)
+    }
+    return out
+  }
+
+  /** The state after ENTRIES (our own verified prefix, from genesis), verified again from scratch. */
+  #replay (entries: Uint8Array[]): State {
+    return MembershipLog.verifyAndLoad(entries).#s
   }
 
   /** A new signed entry at head + 1 (not appended: pass it to append() and broadcast it). */
@@ -195,8 +285,14 @@ export class MembershipLog {
     return { seq, hash: this.#s.hashes[seq]!.slice() }
   }
 
-  /** Number of Remove entries so far: each removal starts a new epoch. */
+  /** Number of entries so far that started an epoch: every removal, leave and demotion to poster. */
   get epoch (): number { return this.#s.epochs.length }
+
+  /** The entry that ended EPOCH (seq and the time its author signed), or undefined while it is current. */
+  epochEnd (epoch: number): { seq: number, tsMs: number } | undefined {
+    const e = this.#s.epochEnds[epoch]
+    return e === undefined ? undefined : { ...e }
+  }
 
   /** Members during EPOCH (default: the current one); empty for an epoch we do not know yet. */
   members (epoch: number = this.epoch): MemberInfo[] {
@@ -261,6 +357,11 @@ export class MembershipLog {
     }
   }
 
+  /** The entry hash of every entry, in order, as hex (to tell what a store already holds). */
+  entryHashes (): string[] {
+    return this.#s.hashes.map(hex)
+  }
+
   /** Every entry, in order, for persistence or a welcome (copies). */
   toBytes (): Uint8Array[] {
     return this.#s.entries.map(e => e.slice())
@@ -320,7 +421,7 @@ export class MembershipLog {
         const target = s.members.get(k)
         if (target === undefined) throw reject(seq, 'the member is not in the room')
         if (target.role === 'admin' && adminCount(s) === 1) throw reject(seq, 'the last admin cannot be removed')
-        s.epochs.push(new Map(s.members))
+        endEpoch(s, seq, entry.tsMs)
         s.members.delete(k)
         s.removedAt.set(k, seq)
         break
@@ -332,6 +433,8 @@ export class MembershipLog {
         if (target === undefined) throw reject(seq, 'the member is not in the room')
         if (target.role === body.role) throw reject(seq, 'the member already has that role')
         if (target.role === 'admin' && adminCount(s) === 1) throw reject(seq, 'the last admin cannot be demoted')
+        // A poster reads nothing: what is sent from now on must be under keys it never held.
+        if (body.role === 'poster') endEpoch(s, seq, entry.tsMs)
         s.members.set(k, { ...target, role: body.role })
         break
       }

@@ -13,6 +13,11 @@ const chainKeyHex = (epoch: number, senderHex: string): string => `${epoch}:${se
 const chainKey = (epoch: number, sender: Uint8Array): string => chainKeyHex(epoch, hex(sender))
 /** Message keys reserved per durable write of our outbound chain (see reserveStatement). */
 export const OUTBOUND_RESERVE = 64
+/**
+ * How long envelopes of an ended epoch are still accepted after we learned the entry that ended
+ * it: members who have not seen the entry yet may still be sending in it (docs/PROTOCOL.md).
+ */
+export const EPOCH_GRACE_MS = 60_000
 
 export interface RoomCounters { [verdictAndReason: string]: number }
 
@@ -31,6 +36,10 @@ export class Room {
   /** Per epoch: the chain index up to which a persisted state already reserves message keys. */
   readonly #reservedUntil = new Map<number, number>()
   readonly #inbound = new Map<string, InboundSenderChain>()
+  /** Per ended epoch: when this process learned the entry that ended it (else the entry's own time). */
+  readonly #endLearnedAt = new Map<number, number>()
+  /** Per sender (hex): the newest epoch we accepted an envelope of. */
+  readonly #latestEpoch = new Map<string, number>()
   #ctx: ValidationContext | undefined
   /** readerPeers() for the log as it was at `length` entries. */
   #readers: { log: MembershipLog, length: number, peers: ReadonlySet<string> } | undefined
@@ -43,6 +52,7 @@ export class Room {
     this.joinedAt = init.joinedAt
     this.persistedLogLength = init.persistedLogLength
     this.#me = init.me
+    this.#processedEpoch = init.log.epoch
   }
 
   get name (): string { return this.log.name }
@@ -86,13 +96,26 @@ export class Room {
     return room
   }
 
-  /** Statements that persist log entries not yet written; call after the log grew. */
+  /**
+   * Statements that make the stored log the log in memory; call after it changed. Usually that
+   * appends the new entries; after a fork was settled the other way (MembershipLog.merge), the
+   * stored entries from the fork on are replaced.
+   */
   logStatements (tables: RoomTables): SqlStatement[] {
-    const entries = this.log.toBytes()
-    const statements = tables.logStatements(this.roomId, entries.slice(this.persistedLogLength), this.persistedLogLength)
-    this.persistedLogLength = entries.length
+    const hashes = this.log.entryHashes()
+    const stored = this.#persistedHashes ?? hashes.slice(0, this.persistedLogLength)
+    let same = 0
+    while (same < stored.length && same < hashes.length && stored[same] === hashes[same]) same++
+    const statements: SqlStatement[] = []
+    if (same < stored.length) statements.push(tables.deleteLogFromStatement(this.roomId, same))
+    statements.push(...tables.logStatements(this.roomId, this.log.entriesAfter(same - 1), same))
+    this.#persistedHashes = hashes
+    this.persistedLogLength = hashes.length
     return statements
   }
+
+  /** Entry hashes of the stored log, once logStatements ran (before: the first persistedLogLength entries). */
+  #persistedHashes: string[] | undefined
 
   /** Our chain for the current epoch, created on first use (its state must be persisted before use). */
   outbound (): { chain: OutboundSenderChain, created: boolean } {
@@ -131,10 +154,18 @@ export class Room {
     return tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: chain.sender, outbound: false, state: chain.toState() })
   }
 
-  /** Our SenderKey for the current epoch, as handed to other members (creates the chain if needed). */
+  /**
+   * Our SenderKey for the current epoch at its current position, as handed to other members
+   * (creates the chain if needed). Handing it out forgets the chain's earlier keys, so the new
+   * state is persisted (still reserving keys ahead, see reserveStatement).
+   */
   ownSenderKeys (tables: RoomTables): { keys: Uint8Array[], statements: SqlStatement[] } {
-    const { chain, created } = this.outbound()
-    return { keys: [encodeSenderKey(chain.exportKey())], statements: created ? [this.outboundStatement(tables, chain)] : [] }
+    const { chain } = this.outbound()
+    const key = encodeSenderKey(chain.exportKey())
+    const reserved = Math.max(this.#reservedUntil.get(chain.epoch) ?? 0, chain.index)
+    this.#reservedUntil.set(chain.epoch, reserved)
+    const statement = tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: this.#me, outbound: true, state: chain.stateAhead(reserved - chain.index) })
+    return { keys: [key], statements: [statement] }
   }
 
   /**
@@ -182,10 +213,75 @@ export class Room {
     return this.#memberStatusHex(hex(sender), epoch)
   }
 
-  /** A member at EPOCH has a role there; anyone else is revoked (removed, not re-added) or unknown. */
+  /**
+   * A removed member (not re-added) is revoked in every epoch. Otherwise a member at EPOCH has a
+   * role there, unless EPOCH has ended: then only within the grace window after we learned that,
+   * and only while the sender has not sent in a later epoch (then it has seen the end itself).
+   */
   #memberStatusHex (senderHex: string, epoch: number): MemberStatus {
     if (epoch > this.log.epoch) return 'future-epoch'
-    return this.log.roleOfHex(senderHex, epoch) ?? (this.log.isRevokedHex(senderHex) ? 'revoked' : 'unknown')
+    if (this.log.isRevokedHex(senderHex)) return 'revoked'
+    const role = this.log.roleOfHex(senderHex, epoch)
+    if (role === undefined) return 'unknown'
+    if (epoch < this.log.epoch && this.#epochClosed(senderHex, epoch)) return 'closed-epoch'
+    return role
+  }
+
+  #epochClosed (senderHex: string, epoch: number): boolean {
+    if ((this.#latestEpoch.get(senderHex) ?? -1) > epoch) return true
+    const end = this.log.epochEnd(epoch)
+    if (end === undefined) return false
+    const learned = this.#endLearnedAt.get(epoch) ?? end.tsMs
+    return (this.#ctx?.nowMs ?? Date.now()) > learned + EPOCH_GRACE_MS
+  }
+
+  /** The epoch the last takeEpochChange() saw; its effects (closing, pruning, new chains) are done. */
+  #processedEpoch: number | undefined
+
+  /** When the log's epoch moved since the last call, the first epoch that ended; else undefined. */
+  takeEpochChange (): number | undefined {
+    const from = this.#processedEpoch ??= this.log.epoch
+    if (this.log.epoch === from) return undefined
+    this.#processedEpoch = this.log.epoch
+    return from
+  }
+
+  /** Tell the room that epochs FROM.. ended just now (the entries ending them arrived at NOWMS). */
+  epochsEnded (from: number, nowMs: number): void {
+    for (let e = from; e < this.log.epoch; e++) if (!this.#endLearnedAt.has(e)) this.#endLearnedAt.set(e, nowMs)
+  }
+
+  /** An envelope of SENDERHEX in EPOCH was accepted: its older epochs close for it at once. */
+  noteAccepted (senderHex: string, epoch: number): void {
+    if ((this.#latestEpoch.get(senderHex) ?? -1) < epoch) this.#latestEpoch.set(senderHex, epoch)
+  }
+
+  /**
+   * After the log changed: forgets the chains of members removed from the room (wiped, and their
+   * rows deleted) and our own chains of ended epochs, except EPOCHTOKEEP (the one a caller still
+   * broadcasts the ending entry in). Returns the statements that delete them from the store.
+   */
+  pruneChains (tables: RoomTables, keepOwnEpoch?: number): SqlStatement[] {
+    const statements: SqlStatement[] = []
+    for (const [id, chain] of this.#inbound) {
+      if (!this.log.isRevoked(chain.sender)) continue
+      chain.destroy()
+      this.#inbound.delete(id)
+      statements.push(tables.deleteChainStatement(this.roomId, { epoch: chain.epoch, sender: chain.sender, outbound: false }))
+    }
+    for (const [epoch, chain] of this.#outbound) {
+      if (epoch >= this.log.epoch || epoch === keepOwnEpoch) continue
+      chain.destroy()
+      this.#outbound.delete(epoch)
+      this.#reservedUntil.delete(epoch)
+      statements.push(tables.deleteChainStatement(this.roomId, { epoch, sender: this.#me, outbound: true }))
+    }
+    return statements
+  }
+
+  /** Our chain of EPOCH if we still hold it (an ended epoch's, until pruneChains). */
+  outboundOf (epoch: number): OutboundSenderChain | undefined {
+    return this.#outbound.get(epoch)
   }
 
   /** What the validator asks about this room, at NOWMS. One object, reused: validation is synchronous. */

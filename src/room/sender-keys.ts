@@ -124,8 +124,8 @@ export class OutboundSenderChain {
   readonly roomId: Uint8Array
   readonly epoch: number
   readonly sender: Uint8Array
-  readonly #startIndex: number
-  readonly #startKey: Uint8Array // CK at #startIndex: what exportKey() hands to members
+  #startIndex: number
+  #startKey: Uint8Array // CK at #startIndex: the earliest position this chain can still hand out
   #index: number
   #chainKey: Uint8Array // CK at #index
   #prepared: Step | undefined // the step from #index, derived ahead by prepareNext()
@@ -192,10 +192,22 @@ export class OutboundSenderChain {
     return state
   }
 
-  /** The SenderKey members receive: the chain from its start (index 0), so they read the whole epoch. */
+  /**
+   * The SenderKey members receive: the chain at its current position, so whoever gets it reads
+   * what is sent from now on and nothing before. The chain forgets every earlier key (the start
+   * moves here and the old start key is wiped): persist toState() or stateAhead() afterwards.
+   */
   exportKey (): SenderKey {
+    if (this.#startIndex !== this.#index) {
+      wipe(this.#startKey)
+      this.#startIndex = this.#index
+      this.#startKey = this.#chainKey.slice()
+    }
     return { roomId: this.roomId.slice(), epoch: this.epoch, sender: this.sender.slice(), index: this.#startIndex, chainKey: this.#startKey.slice() }
   }
+
+  /** The index of the earliest key this chain can still hand out (see exportKey). */
+  get startIndex (): number { return this.#startIndex }
 
   /** A SenderKey from the current position (reads nothing sent before now). */
   exportCurrentKey (): SenderKey {

@@ -16,12 +16,13 @@ import { RECEIPT_PROTOCOL } from '../wire/envelope.js'
 import { runJoin, serveJoin } from './exchange.js'
 import { hex, multiaddrBytes, multiaddrText, peerIdBytes, peerIdText, roomIdText } from './ids.js'
 import type { Identity } from './identity.js'
-import { createInvite, parseTicket } from './invite.js'
+import { createInvite, inviteKeyFromTicket, parseTicket } from './invite.js'
 import { MembershipLog } from './membership.js'
 import { Room } from './room.js'
 import { type ShownMessage, showAll } from './shown.js'
 import { BatchWriter } from './writer.js'
-import type { RoleName } from '../wire/membership.js'
+import { decodeLogEntry, decodeSignedLogEntry, type LogBody, type RoleName } from '../wire/membership.js'
+import { resolveMember, shortFingerprint } from './member-ref.js'
 
 export type { ShownMessage } from './shown.js'
 
@@ -41,6 +42,15 @@ export interface RoomServiceOptions {
   logEnvelopes?: boolean
   /** Deadline of every handshake read. */
   handshakeTimeoutMs?: number
+}
+
+/** What a membership change did: the epoch after it, the readers its entry was handed to now. */
+export interface MembershipChange {
+  epoch: number
+  recipients: number
+  /** The message id of the envelope that carried the entry (for the hand-off), when online. */
+  id?: string
+  member?: { memberId: string, name: string }
 }
 
 export interface RoomSummary { name: string, roomId: string, role: RoleName | undefined, members: number, epoch: number, topic: string }
@@ -100,7 +110,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       net: () => this.#net(),
       room: roomId => this.#rooms.get(hex(roomId)),
       log: this.#log,
-      exchanged: (room, peer) => { this.emit('keys-exchanged', room, peer) }
+      exchanged: (room, peer) => { this.emit('keys-exchanged', room, peer) },
+      logChanged: room => { this.#logChanged(room) }
     }, { timeoutMs: this.#timeoutMs, now: this.#now })
     this.#writer = new BatchWriter({ tables: this.#tables, show: m => { this.emit('message', m) }, log: this.#log }, {
       durableWithinMs: DURABLE_WITHIN_MS, idleFlushMs: IDLE_FLUSH_MS, prepareAfterMs: PREPARE_AFTER_MS
@@ -165,8 +176,116 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     return created.ticketText
   }
 
-  members (room: Room): Array<{ memberId: string, name: string, role: RoleName, peerId: string, you: boolean }> {
-    return room.log.members().map(m => ({ memberId: m.memberId, name: m.name, role: m.role, peerId: peerIdText(m.peerId), you: hex(m.member) === hex(this.identity.memberPublicKey) }))
+  members (room: Room): Array<{ memberId: string, name: string, role: RoleName, peerId: string, you: boolean, fingerprint: string, duplicateName: boolean }> {
+    const members = room.log.members()
+    const names = new Map<string, number>()
+    for (const m of members) names.set(m.name, (names.get(m.name) ?? 0) + 1)
+    return members.map(m => ({
+      memberId: m.memberId, name: m.name, role: m.role, peerId: peerIdText(m.peerId), you: hex(m.member) === this.#meHex,
+      fingerprint: shortFingerprint(m.member), duplicateName: names.get(m.name)! > 1
+    }))
+  }
+
+  // ------------------------------------------------------------------ membership changes
+
+  /** Kicks the member REF names (member id, unique name, fingerprint prefix): a new epoch. */
+  async kick (room: Room, ref: string, reason = ''): Promise<MembershipChange> {
+    const target = resolveMember(room.log.members(), ref, room.name)
+    if (hex(target.member) === this.#meHex) throw new UsageError('you cannot kick yourself', { hint: `to leave the room: conclave leave ${room.name}` })
+    this.#requireAdmin(room)
+    return { ...await this.#change(room, { type: 'remove', member: target.member, reason }), member: target }
+  }
+
+  /** Our own Remove entry (a leave); the caller forgets the room once it is handed off (forgetRoom). */
+  async leave (room: Room): Promise<MembershipChange> {
+    const me = room.log.member(this.identity.memberPublicKey)
+    if (me === undefined) return { epoch: room.log.epoch, recipients: 0 }
+    return { ...await this.#change(room, { type: 'remove', member: me.member, reason: '' }), member: me }
+  }
+
+  /** Sets the role of the member REF names; a demotion to poster starts a new epoch. */
+  async setRole (room: Room, ref: string, role: RoleName): Promise<MembershipChange> {
+    const target = resolveMember(room.log.members(), ref, room.name)
+    this.#requireAdmin(room)
+    if (target.role === role) throw new UsageError(`${target.name} is already ${role === 'admin' ? 'an admin' : `a ${role}`} of '${room.name}'`)
+    return { ...await this.#change(room, { type: 'set-role', member: target.member, role }), member: target }
+  }
+
+  /** Revokes the invite of TICKETTEXT, or every invite that can still admit someone. Returns how many. */
+  async revoke (room: Room, options: { ticket?: string, all?: boolean }): Promise<MembershipChange & { revoked: number }> {
+    this.#requireAdmin(room)
+    let keys: Uint8Array[]
+    if (options.ticket !== undefined) {
+      const ticket = parseTicket(options.ticket)
+      if (hex(ticket.roomId) !== hex(room.roomId)) throw new UsageError(`the ticket is for room '${ticket.roomName}', not '${room.name}'`)
+      const key = inviteKeyFromTicket(ticket).publicKey
+      const status = room.log.inviteStatus(key, this.#now())
+      if (status === 'unknown') throw new UsageError(`room '${room.name}' has no record of that invite`, { hint: 'it may come from a member who has not shared its log yet; try again once it was online' })
+      if (status === 'revoked') throw new UsageError('that invite is already revoked')
+      keys = [key]
+    } else {
+      keys = room.log.toBytes().flatMap(bytes => {
+        const body = decodeLogEntry(decodeSignedLogEntry(bytes).entry).body
+        return body.type === 'invite' && room.log.inviteStatus(body.inviteKey, this.#now()) === 'ok' ? [body.inviteKey] : []
+      })
+    }
+    let last: MembershipChange = { epoch: room.log.epoch, recipients: 0 }
+    for (const inviteKey of keys) last = await this.#change(room, { type: 'revoke-invite', inviteKey })
+    return { ...last, revoked: keys.length }
+  }
+
+  /** Forgets a room we left: its subscription, its state in memory and everything stored of it. */
+  forgetRoom (room: Room): void {
+    if (this.#started) this.#net().unsubscribe(room.topic)
+    this.#rooms.delete(hex(room.roomId))
+    this.#relayed.delete(room)
+    this.#tables.batch([...this.#writer.takePending(), ...this.#tables.forgetRoomStatements(room.roomId)])
+    room.destroy()
+  }
+
+  #requireAdmin (room: Room): void {
+    if (room.log.roleOfHex(this.#meHex) !== 'admin') throw new UsageError(`only an admin of '${room.name}' can do that`, { hint: `see the admins with: conclave members ${room.name}` })
+  }
+
+  /**
+   * Appends an entry we author, persists it and hands it to the room: first our keys exchange
+   * with every connected member (so they hold our chain of the epoch the entry may end), then the
+   * entry sealed in that epoch (its members, a removed one included, can open it), then — when
+   * it started a new epoch — a new keys exchange, which carries the entry and our new chain.
+   */
+  async #change (room: Room, body: Exclude<LogBody, { type: 'genesis' | 'invite' | 'add' }>): Promise<MembershipChange> {
+    const online = this.#transport !== undefined && this.#started
+    if (online) await this.#keys.exchangeWithConnected(room)
+    const { chain } = room.outbound()
+    const entry = room.log.createEntry(this.identity.memberKey, body, this.#now())
+    room.log.append(entry)
+    this.#tables.batch(room.logStatements(this.#tables))
+    let sent: { id?: string, recipients: number } = { recipients: 0 }
+    if (online) {
+      this.#reserve(room, chain)
+      const sealed = sealEnvelope({ roomId: room.roomId, epoch: chain.epoch, senderKey: this.identity.memberKey, chain, tsMs: this.#now(), payload: { logEntry: entry } })
+      const id = hex(sealed.id)
+      this.#handoff.accepted(id)
+      sent = { id, recipients: await this.republish(room, sealed.bytes).catch(() => 0) }
+    }
+    this.#logChanged(room)
+    if (online && room.log.isMember(this.identity.memberPublicKey)) await this.#keys.refresh(room)
+    return { ...sent, epoch: room.log.epoch }
+  }
+
+  /**
+   * After the log grew (an entry of ours, a broadcast, a keys exchange): when an epoch ended, the
+   * ended epochs close after their grace window, removed members' chains and our chains of ended
+   * epochs are deleted, and the keys exchange runs again so the new epoch's chains go to its
+   * members only.
+   */
+  #logChanged (room: Room): void {
+    const from = room.takeEpochChange()
+    if (from === undefined) return
+    room.epochsEnded(from, this.#now())
+    this.#tables.batch(room.pruneChains(this.#tables))
+    this.#log(`room ${room.name}: epoch ${room.log.epoch} began`)
+    if (this.#started && room.log.isMember(this.identity.memberPublicKey)) void this.#keys.refresh(room)
   }
 
   history (room: Room, options: { limit: number, sinceMs?: number }): ShownMessage[] {
@@ -216,15 +335,23 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       this.#handoff.accepted(hex(result.id!))
       const statements: SqlStatement[] = [room.inboundStatement(this.#tables, chain)]
       try {
-        room.log.merge([result.payload.logEntry])
+        const { dropped } = room.log.merge([result.payload.logEntry])
+        // A concurrent entry of another admin won the fork (lowest entry hash): ours were dropped,
+        // and what is still valid of them goes on top of the winner (docs/PROTOCOL.md).
+        const again = dropped.length > 0 ? room.log.reapply(this.identity.memberKey, dropped) : []
         statements.push(...room.logStatements(this.#tables))
+        if (dropped.length > 0) this.#log(`room ${room.name}: a concurrent change won; ${again.length} of our ${dropped.length} dropped entr${dropped.length === 1 ? 'y' : 'ies'} re-applied`)
+        for (const entry of again) void this.#broadcastLogEntry(room, entry)
       } catch (err) {
         this.#log(`room ${room.name}: log entry from ${roomIdText(h.sender)} not applied: ${(err as Error).message}`)
       }
       this.#writer.queue(statements)
+      room.noteAccepted(hex(h.sender), h.epoch)
+      this.#logChanged(room)
       return result
     }
     room.lastMessageAt = this.#now()
+    room.noteAccepted(hex(h.sender), h.epoch)
     // Accept now, so gossipsub forwards without waiting for us: the row, the advanced chain's
     // state and what to show are built when the batch is written (flush), not before the
     // forward. The message is shown (and a receipt sent, when asked for) once written. A member

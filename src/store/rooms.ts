@@ -30,6 +30,10 @@ const SQL_LOG = 'SELECT entry FROM room_log WHERE room_id = ? ORDER BY seq'
 const SQL_LOG_INSERT = 'INSERT OR REPLACE INTO room_log (room_id, seq, entry) VALUES (?, ?, ?)'
 const SQL_CHAINS = 'SELECT epoch, sender, outbound, state FROM sender_chains WHERE room_id = ?'
 const SQL_CHAIN_UPSERT = 'INSERT OR REPLACE INTO sender_chains (room_id, epoch, sender, outbound, state) VALUES (?, ?, ?, ?, ?)'
+const SQL_LOG_DELETE_FROM = 'DELETE FROM room_log WHERE room_id = ? AND seq >= ?'
+const SQL_CHAIN_DELETE = 'DELETE FROM sender_chains WHERE room_id = ? AND epoch = ? AND sender = ? AND outbound = ?'
+const SQL_CHAINS_OF_DELETE = 'DELETE FROM sender_chains WHERE room_id = ? AND sender = ?'
+const SQL_FORGET_ROOM = ['DELETE FROM sender_chains WHERE room_id = ?', 'DELETE FROM room_log WHERE room_id = ?', 'DELETE FROM messages WHERE room_id = ?', 'DELETE FROM rooms WHERE room_id = ?']
 const SQL_META_GET = 'SELECT value FROM meta WHERE key = ?'
 const SQL_META_SET = 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'
 
@@ -62,6 +66,26 @@ export class RoomTables {
 
   chainStatement (roomId: Uint8Array, chain: ChainRow): SqlStatement {
     return [SQL_CHAIN_UPSERT, [roomId, chain.epoch, chain.sender, chain.outbound ? 1 : 0, chain.state]]
+  }
+
+  /** Deletes the stored log entries from SEQ on (a fork settled for another branch). */
+  deleteLogFromStatement (roomId: Uint8Array, seq: number): SqlStatement {
+    return [SQL_LOG_DELETE_FROM, [roomId, seq]]
+  }
+
+  /** Deletes one stored chain (a closed epoch's own chain, a removed member's). */
+  deleteChainStatement (roomId: Uint8Array, chain: Omit<ChainRow, 'state'>): SqlStatement {
+    return [SQL_CHAIN_DELETE, [roomId, chain.epoch, chain.sender, chain.outbound ? 1 : 0]]
+  }
+
+  /** Deletes every chain of SENDER in the room (a removed member's). */
+  deleteChainsOfStatement (roomId: Uint8Array, sender: Uint8Array): SqlStatement {
+    return [SQL_CHAINS_OF_DELETE, [roomId, sender]]
+  }
+
+  /** Everything stored about a room: its row, log, chains and messages (`leave`). */
+  forgetRoomStatements (roomId: Uint8Array): SqlStatement[] {
+    return SQL_FORGET_ROOM.map((sql): SqlStatement => [sql, [roomId]])
   }
 
   log (roomId: Uint8Array): Uint8Array[] {

@@ -35,7 +35,7 @@ describe('room commands', { timeout: 120_000 }, () => {
     assert.equal(room.role, 'admin')
     assert.match(room.roomId, /^[a-z2-7]{52}$/)
     const members = await runBinary(['members', 'ops', '--home', home.a])
-    assert.match(members.stdout, /^alice \(you\)\tadmin\t[a-z2-7]{52}\n$/)
+    assert.match(members.stdout, /^alice \(you\)\tadmin\t\d{5}\t[a-z2-7]{52}\n$/)
   })
 
   it('an unknown room exits 2 with a hint', async () => {

@@ -6,12 +6,24 @@ import { describe, it } from 'node:test'
 import { FailoverClient } from '../../src/client/connect.js'
 import { MessageQueue } from '../../src/client/queue.js'
 import { NodeGoneError } from '../../src/client/socket.js'
-import type { Client, ShownMessage, Subscription } from '../../src/client/types.js'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Client, MemberInfo, MembershipResult, ShownMessage, Subscription } from '../../src/client/types.js'
 import type { ConnectOptions } from '../../src/client/connect.js'
 import { NobodyReachableError, NotConfirmedError, UsageError } from '../../src/errors.js'
-import { runInProcess } from '../helpers/cli.js'
+import { ticketToText } from '../../src/room/invite.js'
+import { runInProcess, tempDir } from '../helpers/cli.js'
 
 const msg = (id: string, text: string): ShownMessage => ({ room: 'ops', roomId: 'r'.repeat(52), id, from: 'f'.repeat(52), fromName: 'bob', ts: '2026-12-03T12:00:00.000Z', text, title: null, priority: null, tags: [] })
+
+/** A Remove entry's result (epoch 2, handed to 2 readers), with OVERRIDES. */
+const removed = (overrides: Partial<MembershipResult> = {}): MembershipResult => ({ room: 'ops', roomId: 'r', entry: 'remove', epoch: 2, recipients: 2, ...overrides })
+
+/** A ticket line that parses (its contents do not matter to the CLI). */
+const TICKET = ticketToText({ version: 1, roomId: new Uint8Array(32).fill(7), roomName: 'ops', role: 'member', expiresMs: 4_000_000_000_000, maxUses: 1, inviteSeed: new Uint8Array(32).fill(9), inviterPeerId: new Uint8Array(38).fill(1), addrs: [] })
+
+const ROLE_REFUSED = "conclave: error: ROLE must be admin, member or poster, got 'owner'\nconclave: hint: run 'conclave role --help' for usage\n"
+const ALONE_WARNING = "conclave: warning: nobody in 'ops' was reachable: members get the change when they next exchange keys with this home\n"
 
 /** A Client that records its calls and answers from SCRIPT. */
 function fake (script: Partial<Client> = {}): { client: Client, calls: Array<[string, unknown[]]>, options: ConnectOptions[] } {
@@ -30,6 +42,10 @@ function fake (script: Partial<Client> = {}): { client: Client, calls: Array<[st
     publishLines: record('publishLines', script.publishLines),
     subscribe: record('subscribe', script.subscribe),
     status: record('status', script.status),
+    kick: record('kick', script.kick ?? (async (_r: string, member: string) => removed({ member: { memberId: 'b'.repeat(52), name: member } }))),
+    leave: record('leave', script.leave ?? (async () => removed({ member: { memberId: 'a'.repeat(52), name: 'alice' }, recipients: 0 }))),
+    setRole: record('setRole', script.setRole ?? (async (_r: string, member: string, role: string) => ({ ...removed({ member: { memberId: 'b'.repeat(52), name: member } }), entry: 'set-role', role }))),
+    revoke: record('revoke', script.revoke ?? (async () => ({ room: 'ops', roomId: 'r', entry: 'revoke-invite', revoked: 1, epoch: 1, recipients: 2 }))),
     close: record('close')
   } as unknown as Client
   return { client, calls, options }
@@ -93,15 +109,33 @@ describe('commands over a fake client', () => {
     const f = fake({
       history: async () => [msg('1', 'one')],
       rooms: async () => [{ name: 'ops', roomId: 'r', role: 'admin', members: 2, epoch: 0, topic: 't' }],
-      members: async () => [{ memberId: 'm', name: 'alice', role: 'admin', peerId: 'p', you: true }],
+      members: async () => [{ memberId: 'm', name: 'alice', role: 'admin', peerId: 'p', you: true, fingerprint: '12345', duplicateName: false }],
       invite: async () => ({ room: 'ops', roomId: 'r', ticket: 'conclave1:xyz', role: 'member', uses: 1, expires: 'e', addrs: 1 })
     })
     assert.equal((await runInProcess(['history', 'ops', '--json'], { deps: deps(f) })).stdout, JSON.stringify(msg('1', 'one')) + '\n')
     assert.equal((await runInProcess(['rooms'], { deps: deps(f) })).stdout, 'ops\tr\tadmin\t2 members\n')
-    assert.equal((await runInProcess(['members', 'ops'], { deps: deps(f) })).stdout, 'alice (you)\tadmin\tm\n')
+    assert.equal((await runInProcess(['members', 'ops'], { deps: deps(f) })).stdout, 'alice (you)\tadmin\t12345\tm\n')
     assert.equal((await runInProcess(['invite', 'ops', '--expires', '1h', '--uses', '3'], { deps: deps(f) })).stdout, 'conclave1:xyz\n')
     assert.deepEqual(f.calls.find(c => c[0] === 'invite')![1], ['ops', { role: 'member', ttlMs: 3_600_000, maxUses: 3 }])
     assert.deepEqual(f.options.map(o => o.need), ['read', 'read', 'read', 'write'])
+  })
+
+  it('members: the short fingerprint, and display names that two members share marked; JSON lines carry everything', async () => {
+    const list: MemberInfo[] = [
+      { memberId: 'a'.repeat(52), name: 'bob', role: 'admin', peerId: 'p1', you: true, fingerprint: '12345', duplicateName: true },
+      { memberId: 'b'.repeat(52), name: 'bob', role: 'member', peerId: 'p2', you: false, fingerprint: '67890', duplicateName: true },
+      { memberId: 'c'.repeat(52), name: 'carol\u001b[2J', role: 'poster', peerId: 'p3', you: false, fingerprint: '00042', duplicateName: false }
+    ]
+    const f = fake({ members: async () => list })
+    const r = await runInProcess(['members', 'ops'], { deps: deps(f) })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, [
+      `bob (you) (same name as another member)\tadmin\t12345\t${'a'.repeat(52)}`,
+      `bob (same name as another member)\tmember\t67890\t${'b'.repeat(52)}`,
+      `carol\uFFFD[2J\tposter\t00042\t${'c'.repeat(52)}`
+    ].join('\n') + '\n', 'a name is shown without its control characters')
+    const json = await runInProcess(['members', 'ops', '--json'], { deps: deps(f) })
+    assert.deepEqual(json.stdout.trim().split('\n').map(l => JSON.parse(l)), list)
   })
 
   it('listen --count prints that many messages of its subscription and closes it', async () => {
@@ -112,6 +146,190 @@ describe('commands over a fake client', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(r.stdout.trim().split('\n').map(l => JSON.parse(l).text), ['one', 'two'])
     assert.deepEqual(f.options, [{ need: 'network', owner: 'listen', rooms: ['ops'] }])
+  })
+})
+
+describe('membership commands over a fake client', () => {
+  it('kick: one kick call with the member and the parsed flags; a human line on stderr, nothing on stdout', async () => {
+    const f = fake()
+    const r = await runInProcess(['kick', 'ops', 'bob', '--reason', 'left the team', '--timeout', '3s'], { deps: deps(f) })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr, "conclave: removed bob from 'ops' (epoch 2)\n")
+    assert.deepEqual(f.calls, [['kick', ['ops', 'bob', { reason: 'left the team', timeoutMs: 3000 }]], ['close', []]])
+    assert.deepEqual(f.options, [{ need: 'network', serve: 'kick', rooms: ['ops'] }])
+  })
+
+  it('kick: no --reason is no reason; a fingerprint prefix stays a string (leading zeros kept); --timeout defaults to 10s', async () => {
+    const f = fake()
+    assert.equal((await runInProcess(['kick', 'ops', '00123'], { deps: deps(f) })).code, 0)
+    assert.deepEqual(f.calls[0], ['kick', ['ops', '00123', { timeoutMs: 10_000 }]])
+  })
+
+  it('kick --json: one JSON line of the result on stdout, nothing else', async () => {
+    const result = removed({ member: { memberId: 'b'.repeat(52), name: 'bob' } })
+    const f = fake({ kick: async () => result })
+    const r = await runInProcess(['kick', 'ops', 'bob', '--json'], { deps: deps(f) })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, JSON.stringify(result) + '\n')
+    assert.equal(r.stderr, '')
+  })
+
+  it('kick, role and revoke warn when the entry reached nobody yet (it spreads at the next keys exchange)', async () => {
+    const f = fake({
+      kick: async () => removed({ member: { memberId: 'b'.repeat(52), name: 'bob' }, recipients: 0 }),
+      setRole: async () => ({ ...removed({ member: { memberId: 'b'.repeat(52), name: 'bob' }, recipients: 0 }), entry: 'set-role', role: 'admin' }),
+      revoke: async () => ({ room: 'ops', roomId: 'r', entry: 'revoke-invite', revoked: 3, epoch: 1, recipients: 0 })
+    })
+    const kick = await runInProcess(['kick', 'ops', 'bob'], { deps: deps(f) })
+    assert.equal(kick.code, 0)
+    assert.equal(kick.stdout, '')
+    assert.equal(kick.stderr, "conclave: removed bob from 'ops' (epoch 2)\n" + ALONE_WARNING)
+    const role = await runInProcess(['role', 'ops', 'bob', 'admin'], { deps: deps(f) })
+    assert.equal(role.stderr, "conclave: bob is now admin in 'ops' (epoch 2)\n" + ALONE_WARNING)
+    const revoke = await runInProcess(['revoke', 'ops', '--all', '--json'], { deps: deps(f) })
+    assert.equal(revoke.code, 0)
+    assert.equal(JSON.parse(revoke.stdout).revoked, 3)
+    assert.equal(revoke.stderr, ALONE_WARNING, 'the warning goes to stderr with --json too')
+    const quiet = await runInProcess(['kick', 'ops', 'bob', '-q'], { deps: deps(f) })
+    assert.equal(quiet.stderr, ALONE_WARNING, '--quiet drops the status line, not the warning')
+  })
+
+  it('leave: one leave call; no warning when nobody had it (we were alone in the room)', async () => {
+    const f = fake()
+    const r = await runInProcess(['leave', 'ops', '--timeout', '2s'], { deps: deps(f) })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr, "conclave: left 'ops'\n")
+    assert.deepEqual(f.calls, [['leave', ['ops', { timeoutMs: 2000 }]], ['close', []]])
+    assert.deepEqual(f.options, [{ need: 'network', serve: 'leave', rooms: ['ops'] }])
+    const json = await runInProcess(['leave', 'ops', '--json'], { deps: deps(f) })
+    assert.deepEqual(JSON.parse(json.stdout), removed({ member: { memberId: 'a'.repeat(52), name: 'alice' }, recipients: 0 }))
+  })
+
+  it('leave: nobody reachable is exit 3 with the words of the client', async () => {
+    const f = fake({ leave: async () => { throw new NobodyReachableError("nobody in room 'ops' was reachable within 10s") } })
+    const r = await runInProcess(['leave', 'ops'], { deps: deps(f) })
+    assert.equal(r.code, 3)
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr, "conclave: error: nobody in room 'ops' was reachable within 10s\n")
+  })
+
+  it('role: one setRole call with the role; an unknown role is exit 2 before any client is made', async () => {
+    const f = fake()
+    const r = await runInProcess(['role', 'ops', 'bob', 'poster'], { deps: deps(f) })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr, "conclave: bob is now poster in 'ops' (epoch 2)\n")
+    assert.deepEqual(f.calls, [['setRole', ['ops', 'bob', 'poster', { timeoutMs: 10_000 }]], ['close', []]])
+    assert.deepEqual(f.options, [{ need: 'network', serve: 'role', rooms: ['ops'] }])
+    const json = await runInProcess(['role', 'ops', 'bob', 'admin', '--json'], { deps: deps(f) })
+    assert.equal(JSON.parse(json.stdout).role, 'admin')
+
+    const bad = fake()
+    const refused = await runInProcess(['role', 'ops', 'bob', 'owner'], { deps: deps(bad) })
+    assert.equal(refused.code, 2)
+    assert.equal(refused.stdout, '')
+    assert.equal(refused.stderr, ROLE_REFUSED)
+    assert.equal(bad.options.length, 0, 'no client was made')
+    // the same words for an option's choices, as the client's own check of invite's role has them
+    const invite = await runInProcess(['invite', 'ops', '--role', 'owner'], { deps: deps(bad) })
+    assert.equal(invite.code, 2)
+    assert.equal(invite.stderr, "conclave: error: --role must be member, poster or admin, got 'owner'\nconclave: hint: run 'conclave invite --help' for usage\n")
+  })
+
+  it('revoke --all: one revoke call with all', async () => {
+    const f = fake()
+    const r = await runInProcess(['revoke', 'ops', '--all'], { deps: deps(f) })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr, "conclave: revoked 1 invite(s) of 'ops'\n")
+    assert.deepEqual(f.calls, [['revoke', ['ops', { all: true, timeoutMs: 10_000 }]], ['close', []]])
+    assert.deepEqual(f.options, [{ need: 'network', serve: 'revoke', rooms: ['ops'] }])
+  })
+
+  it('revoke TICKET: from the argument, from stdin (-) or from --ticket-file, trimmed; CONCLAVE_TICKET is not read', async () => {
+    const { dir, cleanup } = tempDir('conclave-revoke-')
+    try {
+      const file = join(dir, 'ticket.txt')
+      writeFileSync(file, TICKET + '\n')
+      for (const [args, input] of [
+        [['revoke', 'ops', TICKET], ''],
+        [['revoke', 'ops', '-'], `  ${TICKET}\n`],
+        [['revoke', 'ops', '--ticket-file', file], '']
+      ] as const) {
+        const f = fake()
+        const r = await runInProcess([...args], { deps: deps(f), input })
+        assert.equal(r.code, 0, r.stderr)
+        assert.equal(r.stdout, '')
+        assert.deepEqual(f.calls[0], ['revoke', ['ops', { ticket: TICKET, timeoutMs: 10_000 }]], args.join(' '))
+      }
+      // A ticket exported for `join` must not turn a bare `revoke ROOM` into revoking it.
+      const f = fake()
+      const r = await runInProcess(['revoke', 'ops'], { deps: deps(f), env: { CONCLAVE_TICKET: TICKET } })
+      assert.equal(r.code, 2)
+      assert.equal(f.options.length, 0)
+    } finally {
+      cleanup()
+    }
+  })
+
+  it('join reads its ticket through the same helper: -, --ticket-file, CONCLAVE_TICKET; none is exit 2', async () => {
+    const f = fake({ join: async () => ({ room: 'ops', roomId: 'r', role: 'member', members: 2 }) })
+    for (const [args, input, env] of [[['join', '-'], `${TICKET}\n`, {}], [['join'], '', { CONCLAVE_TICKET: TICKET }]] as const) {
+      const r = await runInProcess([...args], { deps: deps(f), input, env })
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(r.stdout, 'ops r\n')
+    }
+    assert.deepEqual(f.calls.filter(c => c[0] === 'join').map(c => c[1][0]), [TICKET, TICKET])
+    const none = await runInProcess(['join'], { deps: deps(fake()) })
+    assert.equal(none.code, 2)
+    assert.equal(none.stderr, "conclave: error: no ticket given\nconclave: hint: pipe it in with 'conclave join -', or use --ticket-file FILE or CONCLAVE_TICKET\n")
+  })
+
+  it('revoke: both a ticket and --all, neither, or a malformed ticket is exit 2 before any client is made', async () => {
+    const neither = "conclave: error: say which invites to revoke: give a ticket or --all\nconclave: hint: pipe the ticket in with 'conclave revoke ROOM -', or use --ticket-file FILE\n"
+    for (const [args, input, error] of [
+      [['revoke', 'ops', TICKET, '--all'], '', 'conclave: error: give either a ticket or --all, not both\n'],
+      [['revoke', 'ops', '-', '--all'], TICKET, 'conclave: error: give either a ticket or --all, not both\n'],
+      [['revoke', 'ops', '--ticket-file', '/nonexistent', '--all'], '', 'conclave: error: give either a ticket or --all, not both\n'],
+      [['revoke', 'ops'], '', neither],
+      [['revoke', 'ops', '-'], '\n', 'conclave: error: the ticket is empty\n']
+    ] as const) {
+      const f = fake()
+      const r = await runInProcess([...args], { deps: deps(f), input })
+      assert.equal(r.code, 2, args.join(' '))
+      assert.equal(r.stdout, '')
+      assert.equal(r.stderr, error, args.join(' '))
+      assert.equal(f.options.length, 0, 'no client was made')
+    }
+    const f = fake()
+    const malformed = await runInProcess(['revoke', 'ops', 'conclave1:nope'], { deps: deps(f) })
+    assert.equal(malformed.code, 2)
+    assert.match(malformed.stderr, /^conclave: error: .*\nconclave: hint: .*copy the whole line/)
+    assert.equal(f.options.length, 0)
+  })
+
+  it("membership commands: the client's errors keep their exit codes and words (an ambiguous name lists the candidates)", async () => {
+    const ambiguous = new UsageError("'bob' names 2 members of 'ops': bob (12345, aaaa…), bob (67890, bbbb…)", { hint: 'name one by its fingerprint or member id' })
+    const f = fake({ kick: async () => { throw ambiguous }, setRole: async () => { throw ambiguous } })
+    for (const args of [['kick', 'ops', 'bob'], ['role', 'ops', 'bob', 'member']]) {
+      const r = await runInProcess(args, { deps: deps(f) })
+      assert.equal(r.code, 2)
+      assert.equal(r.stdout, '')
+      assert.equal(r.stderr, `conclave: error: ${ambiguous.message}\nconclave: hint: ${ambiguous.hint}\n`)
+    }
+    assert.deepEqual(f.calls.map(c => c[0]), ['kick', 'close', 'setRole', 'close'], 'closed on failure too')
+  })
+
+  it('membership commands: a bad --timeout is exit 2 before any client is made', async () => {
+    for (const args of [['kick', 'ops', 'bob'], ['leave', 'ops'], ['role', 'ops', 'bob', 'admin'], ['revoke', 'ops', '--all']]) {
+      const f = fake()
+      const r = await runInProcess([...args, '--timeout', 'soon'], { deps: deps(f) })
+      assert.equal(r.code, 2, args[0])
+      assert.equal(r.stderr, "conclave: error: --timeout expects a duration like 30s, 10m, 24h or 7d, got 'soon'\n")
+      assert.equal(f.options.length, 0)
+    }
   })
 })
 
@@ -138,6 +356,21 @@ describe('FailoverClient', () => {
     assert.deepEqual(seen, ['one', 'two', 'three', 'four'])
     assert.ok(sinceAsked !== undefined && sinceAsked <= Date.now() - 9 * 60_000, 'the new subscription looks back')
     assert.deepEqual(told, ["the home's node stopped: this process runs it now"])
+  })
+
+  it('kick, leave, setRole and revoke go to the current client unchanged', async () => {
+    const inner = fake()
+    const client = new FailoverClient(inner.client, async () => { throw new Error('unused') }, () => {})
+    await client.kick('ops', 'bob', { reason: 'r', timeoutMs: 1 })
+    await client.leave('ops', { timeoutMs: 2 })
+    await client.setRole('ops', 'bob', 'poster', { timeoutMs: 3 })
+    assert.equal((await client.revoke('ops', { all: true, timeoutMs: 4 })).entry, 'revoke-invite')
+    assert.deepEqual(inner.calls, [
+      ['kick', ['ops', 'bob', { reason: 'r', timeoutMs: 1 }]],
+      ['leave', ['ops', { timeoutMs: 2 }]],
+      ['setRole', ['ops', 'bob', 'poster', { timeoutMs: 3 }]],
+      ['revoke', ['ops', { all: true, timeoutMs: 4 }]]
+    ])
   })
 
   it('another error ends the subscription with that error', async () => {

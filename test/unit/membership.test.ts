@@ -87,7 +87,8 @@ describe('membership log: building and views', () => {
     const h = (k: Ed25519PrivateKey) => Buffer.from(k.publicKey).toString('hex')
     assert.equal(ctx.memberAt(h(creator), 1), 'admin')
     assert.equal(ctx.memberAt(h(bob), 1), 'member')
-    assert.equal(ctx.memberAt(h(carol), 0), 'member') // what she sent before the kick still reads
+    assert.equal(ctx.memberAt(h(carol), 0), 'revoked') // refused in every epoch, the one she was in too
+    assert.equal(ctx.memberAt(h(bob), 0), 'member') // epoch 0 ended, but its grace window is still open
     assert.equal(ctx.memberAt(h(carol), 1), 'revoked')
     assert.equal(ctx.memberAt(h(key(9)), 1), 'unknown')
     assert.equal(ctx.memberAt(h(bob), 2), 'future-epoch')
@@ -229,29 +230,35 @@ describe('membership log: every rejection, with its exact reason', () => {
 })
 
 describe('membership log: merge', () => {
-  it('accepts a longer chain that extends ours, ignores what we have, refuses gaps and forks', () => {
+  it('accepts a longer chain that extends ours, ignores what we have, refuses gaps, decides forks', () => {
     const { creator, log } = newRoom()
     const behind = MembershipLog.verifyAndLoad(log.toBytes())
     const inv = invite(log, creator)
     log.append(addEntry(log, creator, inv, key(2)))
-    assert.equal(behind.merge(log.toBytes()), 2)
+    assert.deepEqual(behind.merge(log.toBytes()), { added: 2, dropped: [] })
     assert.deepEqual(behind.head, log.head)
-    assert.equal(behind.merge(log.toBytes()), 0)
-    assert.equal(behind.merge(log.toBytes().slice(0, 1)), 0)
+    assert.deepEqual(behind.merge(log.toBytes()), { added: 0, dropped: [] })
+    assert.deepEqual(behind.merge(log.toBytes().slice(0, 1)), { added: 0, dropped: [] })
     // a contiguous tail works too
     log.append(addEntry(log, creator, inv, key(3), { peerN: 10 }))
-    assert.equal(behind.merge(log.entriesAfter(2)), 1)
+    assert.deepEqual(behind.merge(log.entriesAfter(2)), { added: 1, dropped: [] })
     // a gap is refused
     log.append(addEntry(log, creator, inv, key(4), { peerN: 11 }))
     log.append(addEntry(log, creator, inv, key(5), { peerN: 12 }))
     rejects(() => behind.merge(log.entriesAfter(4)), 'membership log entry 5 rejected: entries 4..4 are missing')
-    // two admins appending concurrently: the other branch is a fork
+    // two admins appending concurrently: a fork, decided by the lowest entry hash (test/unit/log-fork.test.ts)
     const a = MembershipLog.verifyAndLoad(log.toBytes())
     const b = MembershipLog.verifyAndLoad(log.toBytes())
     a.append(a.createEntry(creator, { type: 'revoke-invite', inviteKey: inv.publicKey }, T0 + 5))
     b.append(b.createEntry(creator, { type: 'revoke-invite', inviteKey: inv.publicKey }, T0 + 6))
+    a.merge(b.toBytes()); b.merge(a.toBytes())
+    assert.deepEqual(a.toBytes(), b.toBytes(), 'both sides keep the same branch')
+    // a run that starts past the fork point cannot be decided
+    const ahead = MembershipLog.verifyAndLoad(log.toBytes())
+    ahead.append(ahead.createEntry(creator, { type: 'revoke-invite', inviteKey: inv.publicKey }, T0 + 7))
+    ahead.append(addEntry(ahead, creator, invite(ahead, creator), key(6), { peerN: 13 }))
     const before = a.head
-    rejects(() => a.merge(b.toBytes()), 'membership log fork at seq 6: another member holds a different entry', 'LogForkError')
+    rejects(() => a.merge(ahead.entriesAfter(6)), 'membership log fork before seq 7: entry 7 does not follow ours', 'LogForkError')
     assert.deepEqual(a.head, before, 'a refused merge changes nothing')
     // a batch with a bad entry at the end is all-or-nothing
     const c = MembershipLog.verifyAndLoad(log.toBytes().slice(0, 3))

@@ -192,19 +192,23 @@ describe('InboundSenderChain', () => {
 })
 
 describe('SenderKey export and stored state', () => {
-  it('exportKey() is index 0 however far the chain has gone, and survives the protobuf codec', () => {
+  it('exportKey() hands the chain out at its current position, forgets the earlier keys, and survives the protobuf codec', () => {
     const out = OutboundSenderChain.create(id)
-    const first = out.next()
     out.next()
+    out.next()
+    const third = OutboundSenderChain.fromState(out.toState()).next()
     const sk = SenderKey.decode(SenderKey.encode(out.exportKey()))
-    assert.equal(sk.index, 0)
+    assert.equal(sk.index, 2)
     assert.equal(sk.epoch, 3)
     assert.deepEqual(sk.roomId, ROOM)
     assert.deepEqual(sk.sender, SENDER)
-    const k = InboundSenderChain.fromSenderKey(sk).keyFor(0)
+    const inbound = InboundSenderChain.fromSenderKey(sk)
+    assert.deepEqual(inbound.keyFor(0), { ok: false, reason: 'before-start' })
+    const k = inbound.keyFor(2)
     assert.ok(k.ok)
-    assert.deepEqual(k.key, first.key)
-    assert.equal(out.exportCurrentKey().index, 2)
+    assert.deepEqual(k.key, third.key)
+    // the stored state starts at index 2 now: nothing earlier can be handed out again
+    assert.equal(OutboundSenderChain.fromState(out.toState()).exportKey().index, 2)
   })
 
   it('decodeSenderKey / encodeSenderKey: limits, lengths and canonical form', () => {
@@ -234,8 +238,8 @@ describe('SenderKey export and stored state', () => {
 
   it('inbound toState/fromState keeps the window, the floor and the replay memory', () => {
     const out = OutboundSenderChain.create(id)
-    const keys = Array.from({ length: 1100 }, () => out.next())
     const a = InboundSenderChain.fromSenderKey(out.exportKey())
+    const keys = Array.from({ length: 1100 }, () => out.next())
     assert.ok(a.keyFor(1050).ok) // window 50..1049, 0..49 dropped
     assert.ok(a.keyFor(60).ok)
     const b = InboundSenderChain.fromState(a.toState())
