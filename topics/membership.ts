@@ -925,6 +925,95 @@ export namespace RevokeInvite {
   }
 }
 
+export interface Rotate {
+  epoch: number
+}
+
+export namespace Rotate {
+  let _codec: Codec<Rotate>
+
+  export const codec = (): Codec<Rotate> => {
+    if (_codec == null) {
+      _codec = message<Rotate>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.epoch)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RotateEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export function encode (obj: Partial<Rotate>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Rotate.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rotate>): Rotate {
+    return decodeMessage(buf, Rotate.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Rotate>): Generator<RotateEpochFieldEvent> {
+    return streamMessage(buf, Rotate.codec(), opts)
+  }
+}
+
 export interface LogEntry {
   roomId: Uint8Array<ArrayBuffer>
   seq: number
@@ -937,6 +1026,7 @@ export interface LogEntry {
   remove?: Remove
   setRole?: SetRole
   revokeInvite?: RevokeInvite
+  rotate?: Rotate
 }
 
 export namespace LogEntry {
@@ -951,7 +1041,17 @@ export namespace LogEntry {
 
         obj = { ...obj }
 
+        if (obj.rotate != null) {
+          obj.revokeInvite = undefined
+          obj.setRole = undefined
+          obj.remove = undefined
+          obj.add = undefined
+          obj.invite = undefined
+          obj.genesis = undefined
+        }
+
         if (obj.revokeInvite != null) {
+          obj.rotate = undefined
           obj.setRole = undefined
           obj.remove = undefined
           obj.add = undefined
@@ -960,6 +1060,7 @@ export namespace LogEntry {
         }
 
         if (obj.setRole != null) {
+          obj.rotate = undefined
           obj.revokeInvite = undefined
           obj.remove = undefined
           obj.add = undefined
@@ -968,6 +1069,7 @@ export namespace LogEntry {
         }
 
         if (obj.remove != null) {
+          obj.rotate = undefined
           obj.revokeInvite = undefined
           obj.setRole = undefined
           obj.add = undefined
@@ -976,6 +1078,7 @@ export namespace LogEntry {
         }
 
         if (obj.add != null) {
+          obj.rotate = undefined
           obj.revokeInvite = undefined
           obj.setRole = undefined
           obj.remove = undefined
@@ -984,6 +1087,7 @@ export namespace LogEntry {
         }
 
         if (obj.invite != null) {
+          obj.rotate = undefined
           obj.revokeInvite = undefined
           obj.setRole = undefined
           obj.remove = undefined
@@ -992,6 +1096,7 @@ export namespace LogEntry {
         }
 
         if (obj.genesis != null) {
+          obj.rotate = undefined
           obj.revokeInvite = undefined
           obj.setRole = undefined
           obj.remove = undefined
@@ -1052,6 +1157,11 @@ export namespace LogEntry {
         if (obj.revokeInvite != null) {
           w.uint32(90)
           RevokeInvite.codec().encode(obj.revokeInvite, w)
+        }
+
+        if (obj.rotate != null) {
+          w.uint32(98)
+          Rotate.codec().encode(obj.rotate, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1126,6 +1236,12 @@ export namespace LogEntry {
               })
               break
             }
+            case 12: {
+              obj.rotate = Rotate.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.rotate
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1133,7 +1249,17 @@ export namespace LogEntry {
           }
         }
 
+        if (obj.rotate != null) {
+          delete obj.revokeInvite
+          delete obj.setRole
+          delete obj.remove
+          delete obj.add
+          delete obj.invite
+          delete obj.genesis
+        }
+
         if (obj.revokeInvite != null) {
+          delete obj.rotate
           delete obj.setRole
           delete obj.remove
           delete obj.add
@@ -1142,6 +1268,7 @@ export namespace LogEntry {
         }
 
         if (obj.setRole != null) {
+          delete obj.rotate
           delete obj.revokeInvite
           delete obj.remove
           delete obj.add
@@ -1150,6 +1277,7 @@ export namespace LogEntry {
         }
 
         if (obj.remove != null) {
+          delete obj.rotate
           delete obj.revokeInvite
           delete obj.setRole
           delete obj.add
@@ -1158,6 +1286,7 @@ export namespace LogEntry {
         }
 
         if (obj.add != null) {
+          delete obj.rotate
           delete obj.revokeInvite
           delete obj.setRole
           delete obj.remove
@@ -1166,6 +1295,7 @@ export namespace LogEntry {
         }
 
         if (obj.invite != null) {
+          delete obj.rotate
           delete obj.revokeInvite
           delete obj.setRole
           delete obj.remove
@@ -1174,6 +1304,7 @@ export namespace LogEntry {
         }
 
         if (obj.genesis != null) {
+          delete obj.rotate
           delete obj.revokeInvite
           delete obj.setRole
           delete obj.remove
@@ -1262,6 +1393,13 @@ export namespace LogEntry {
             case 11: {
               yield * RevokeInvite.codec().stream(reader, reader.uint32(), `${prefix}.revokeInvite`, {
                 limits: opts.limits?.revokeInvite
+              })
+
+              break
+            }
+            case 12: {
+              yield * Rotate.codec().stream(reader, reader.uint32(), `${prefix}.rotate`, {
+                limits: opts.limits?.rotate
               })
 
               break
@@ -1383,6 +1521,11 @@ export namespace LogEntry {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface LogEntryRotateEpochFieldEvent {
+    field: '$.rotate.epoch'
+    value: number
+  }
+
   export function encode (obj: Partial<LogEntry>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LogEntry.codec())
   }
@@ -1391,7 +1534,7 @@ export namespace LogEntry {
     return decodeMessage(buf, LogEntry.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LogEntry>): Generator<LogEntryRoomIdFieldEvent | LogEntrySeqFieldEvent | LogEntryPrevFieldEvent | LogEntryAuthorFieldEvent | LogEntryTsMsFieldEvent | LogEntryGenesisFieldEvent | LogEntryInviteInviteKeyFieldEvent | LogEntryInviteRoleFieldEvent | LogEntryInviteExpiresMsFieldEvent | LogEntryInviteMaxUsesFieldEvent | LogEntryAddMemberFieldEvent | LogEntryAddNameFieldEvent | LogEntryAddRoleFieldEvent | LogEntryAddPeerIdFieldEvent | LogEntryAddInviteKeyFieldEvent | LogEntryAddInviteProofFieldEvent | LogEntryRemoveMemberFieldEvent | LogEntryRemoveReasonFieldEvent | LogEntrySetRoleMemberFieldEvent | LogEntrySetRoleRoleFieldEvent | LogEntryRevokeInviteInviteKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LogEntry>): Generator<LogEntryRoomIdFieldEvent | LogEntrySeqFieldEvent | LogEntryPrevFieldEvent | LogEntryAuthorFieldEvent | LogEntryTsMsFieldEvent | LogEntryGenesisFieldEvent | LogEntryInviteInviteKeyFieldEvent | LogEntryInviteRoleFieldEvent | LogEntryInviteExpiresMsFieldEvent | LogEntryInviteMaxUsesFieldEvent | LogEntryAddMemberFieldEvent | LogEntryAddNameFieldEvent | LogEntryAddRoleFieldEvent | LogEntryAddPeerIdFieldEvent | LogEntryAddInviteKeyFieldEvent | LogEntryAddInviteProofFieldEvent | LogEntryRemoveMemberFieldEvent | LogEntryRemoveReasonFieldEvent | LogEntrySetRoleMemberFieldEvent | LogEntrySetRoleRoleFieldEvent | LogEntryRevokeInviteInviteKeyFieldEvent | LogEntryRotateEpochFieldEvent> {
     return streamMessage(buf, LogEntry.codec(), opts)
   }
 }

@@ -14,6 +14,8 @@ export interface GlobalArgs {
   bootstrap: string[]
   mdns: boolean
   passphraseFile?: string
+  rotateMessages?: number
+  rotateAfter?: string
 }
 
 export interface CommandContext {

@@ -3,7 +3,14 @@
 import { userInfo } from 'node:os'
 import type { Client, ConnectOptions, HomeOptions } from '../client/index.js'
 import type { CommandContext } from './command.js'
+import { UsageError } from '../errors.js'
+import { parseDuration } from './format.js'
 import { passphraseSource } from './passphrase.js'
+
+function positive (ms: number, name: string): number {
+  if (ms <= 0) throw new UsageError(`${name} must be positive`)
+  return ms
+}
 
 /** A display name to start with: the login name, else "anon". */
 export function defaultDisplayName (env: NodeJS.ProcessEnv): string {
@@ -15,7 +22,11 @@ export function defaultDisplayName (env: NodeJS.ProcessEnv): string {
 }
 
 export function homeOptions (ctx: CommandContext): HomeOptions {
+  const { rotateMessages, rotateAfter } = ctx.globals
+  if (rotateMessages !== undefined && (!Number.isSafeInteger(rotateMessages) || rotateMessages < 1)) throw new UsageError('--rotate-messages must be a whole number of at least 1')
   return {
+    ...(rotateMessages !== undefined ? { rotateAfterMessages: rotateMessages } : {}),
+    ...(rotateAfter !== undefined ? { rotateAfterMs: positive(parseDuration(rotateAfter, 'rotate-after'), '--rotate-after') } : {}),
     home: ctx.globals.home,
     listen: ctx.globals.listen,
     bootstrap: ctx.globals.bootstrap,
@@ -34,9 +45,11 @@ export async function connect (ctx: CommandContext, options: ConnectOptions): Pr
   const home = homeOptions(ctx)
   const opts: ConnectOptions = { waiting: why => ctx.out.info(`conclave: ${why}`), ...options }
   const client = await connectHome(home, opts)
-  if (options.owner === undefined || client.via === 'local') return client
-  // Attached to another process's node: when it exits, take over (or attach to whoever did).
-  return new FailoverClient(client, async () => await connectHome(home, opts), m => ctx.out.info(`conclave: ${m}`))
+  if (client.via === 'local') return client
+  // Attached to another process's node: when it exits, take over (or attach to whoever did). A
+  // one-shot whose request the exiting node never took sends it again, quietly.
+  const tell = options.owner === undefined ? (m: string) => ctx.out.debug(m) : (m: string) => ctx.out.info(`conclave: ${m}`)
+  return new FailoverClient(client, async () => await connectHome(home, opts), tell)
 }
 
 /** Runs FN with a client and always closes it (delivering what is in flight, flushing the store). */

@@ -145,6 +145,21 @@ export class FailoverClient implements Client {
     this.#tell = tell
   }
 
+  /**
+   * One call; when the node went away before it took the request (a one-shot attached to an
+   * owner that was just exiting), once more after taking over. A call that got any answer is
+   * never repeated (it may have taken effect).
+   */
+  async #call<T> (fn: (client: Client) => Promise<T>): Promise<T> {
+    try {
+      return await fn(await this.#client())
+    } catch (err) {
+      if (!(err instanceof NodeGoneError) || !err.unanswered) throw err
+      await this.takeover()
+      return await fn(this.#inner)
+    }
+  }
+
   get via (): 'local' | 'node' { return this.#inner.via }
   get current (): Client { return this.#inner }
 
@@ -163,19 +178,19 @@ export class FailoverClient implements Client {
     await this.#switching
   }
 
-  async rooms (): Promise<RoomInfo[]> { return await (await this.#client()).rooms() }
-  async members (room: string): Promise<MemberInfo[]> { return await (await this.#client()).members(room) }
-  async history (room: string, o: { limit: number, sinceMs?: number }): Promise<ShownMessage[]> { return await (await this.#client()).history(room, o) }
-  async createRoom (name: string): Promise<RoomInfo> { return await (await this.#client()).createRoom(name) }
-  async invite (room: string, o: InviteOptions): Promise<InviteResult> { return await (await this.#client()).invite(room, o) }
-  async join (ticket: string, o: { name?: string, timeoutMs: number }): Promise<JoinResult> { return await (await this.#client()).join(ticket, o) }
-  async publish (room: string, text: string, meta: MessageMeta, o: PublishOptions): Promise<PublishResult> { return await (await this.#client()).publish(room, text, meta, o) }
+  async rooms (): Promise<RoomInfo[]> { return await this.#call(c => c.rooms()) }
+  async members (room: string): Promise<MemberInfo[]> { return await this.#call(c => c.members(room)) }
+  async history (room: string, o: { limit: number, sinceMs?: number }): Promise<ShownMessage[]> { return await this.#call(c => c.history(room, o)) }
+  async createRoom (name: string): Promise<RoomInfo> { return await this.#call(c => c.createRoom(name)) }
+  async invite (room: string, o: InviteOptions): Promise<InviteResult> { return await this.#call(c => c.invite(room, o)) }
+  async join (ticket: string, o: { name?: string, timeoutMs: number }): Promise<JoinResult> { return await this.#call(c => c.join(ticket, o)) }
+  async publish (room: string, text: string, meta: MessageMeta, o: PublishOptions): Promise<PublishResult> { return await this.#call(c => c.publish(room, text, meta, o)) }
   async publishLines (room: string, source: AsyncIterable<string[]>, o: LinesOptions): Promise<LinesResult> { return await (await this.#client()).publishLines(room, source, o) }
-  async status (o: { waitMs: number }): Promise<StatusInfo> { return await (await this.#client()).status(o) }
-  async kick (room: string, member: string, o: MembershipOptions & { reason?: string }): Promise<MembershipResult> { return await (await this.#client()).kick(room, member, o) }
-  async leave (room: string, o: MembershipOptions): Promise<MembershipResult> { return await (await this.#client()).leave(room, o) }
-  async setRole (room: string, member: string, role: RoleName, o: MembershipOptions): Promise<MembershipResult> { return await (await this.#client()).setRole(room, member, role, o) }
-  async revoke (room: string, o: MembershipOptions & { ticket?: string, all?: boolean }): Promise<MembershipResult> { return await (await this.#client()).revoke(room, o) }
+  async status (o: { waitMs: number }): Promise<StatusInfo> { return await this.#call(c => c.status(o)) }
+  async kick (room: string, member: string, o: MembershipOptions & { reason?: string }): Promise<MembershipResult> { return await this.#call(c => c.kick(room, member, o)) }
+  async leave (room: string, o: MembershipOptions): Promise<MembershipResult> { return await this.#call(c => c.leave(room, o)) }
+  async setRole (room: string, member: string, role: RoleName, o: MembershipOptions): Promise<MembershipResult> { return await this.#call(c => c.setRole(room, member, role, o)) }
+  async revoke (room: string, o: MembershipOptions & { ticket?: string, all?: boolean }): Promise<MembershipResult> { return await this.#call(c => c.revoke(room, o)) }
   async close (): Promise<void> {
     if (this.#switching !== undefined) await this.#switching.catch(() => {})
     await this.#inner.close()

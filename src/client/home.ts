@@ -22,6 +22,9 @@ export interface HomeOptions {
   log: (message: string, level?: number) => void
   /** Log every envelope's verdict (-vv). */
   logEnvelopes?: boolean
+  /** Rotation limits of our sender chains (RoomServiceOptions; defaults in docs/PROTOCOL.md). */
+  rotateAfterMessages?: number
+  rotateAfterMs?: number
   /** An identity was created on first use (the CLI says so). */
   onIdentityCreated?: (identity: Identity) => void
 }
@@ -107,7 +110,11 @@ export async function openHome (o: HomeOptions, options: OpenOptions): Promise<H
     store.close()
     throw err
   }
-  const service = new RoomService({ identity, tables, history, transport, log: o.log }, { logEnvelopes: o.logEnvelopes === true })
+  const service = new RoomService({ identity, tables, history, transport, log: o.log }, {
+    logEnvelopes: o.logEnvelopes === true,
+    ...(o.rotateAfterMessages !== undefined ? { rotateAfterMessages: o.rotateAfterMessages } : {}),
+    ...(o.rotateAfterMs !== undefined ? { rotateAfterMs: o.rotateAfterMs } : {})
+  })
   let closed = false
   return {
     options: o,

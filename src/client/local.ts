@@ -185,6 +185,7 @@ export class LocalClient implements Client {
     const deadline = Date.now() + options.timeoutMs
     const reachable = await service.waitForReaders(room, options.timeoutMs)
     if (!reachable && options.alone !== 'store') throw nobody(room, options.timeoutMs)
+    if (reachable) await service.rotateIfDue(room)
     const sealed = service.seal(room, { text, ...meta, wantReceipts: wait !== undefined })
     const answer = { room: room.name, roomId: room.id, id: sealed.id }
     this.#last.set(room, sealed.id)

@@ -17,6 +17,8 @@ const MAX_ANSWER_BYTES = 64 << 20
 /** The node went away while a request was under way (its owner exited): the caller may take over. */
 export class NodeGoneError extends ConclaveError {
   override name = 'NodeGoneError'
+  /** Not one byte of an answer came back: the node went away before it took the request, which may be sent again. */
+  unanswered = false
 }
 
 /** Title and each tag percent-encoded (the node decodes them), so any text is a valid header value. */
@@ -111,9 +113,13 @@ export class SocketClient implements Client {
         if (size > MAX_ANSWER_BYTES) { socket.destroy(); reject(new ConclaveError('the node sent an over-long answer')); return }
         chunks.push(chunk)
       })
-      socket.once('error', err => reject(gone(err)))
+      const fail = (err: unknown): void => {
+        if (err instanceof NodeGoneError && size === 0) err.unanswered = true
+        reject(err)
+      }
+      socket.once('error', err => fail(gone(err)))
       socket.once('close', () => {
-        try { resolve(parseAnswer(Buffer.concat(chunks))) } catch (err) { reject(err) }
+        try { resolve(parseAnswer(Buffer.concat(chunks))) } catch (err) { fail(err) }
       })
       socket.write(Buffer.concat([Buffer.from(head, 'latin1'), payload]))
     })

@@ -12,6 +12,13 @@ import type { Room } from './room.js'
 
 /** At most one on-demand fetch of a missing sender's chain per this interval. */
 const KEY_FETCH_INTERVAL_MS = 5_000
+/**
+ * After chains new to us arrived, we pass them on to the members we are connected to once this
+ * much later (one more exchange each, however many chains came in meanwhile): when an epoch
+ * starts, members who only meet through us get each other's new chains without waiting for a
+ * first envelope to go missing. It stops by itself: an exchange that brings nothing new relays nothing.
+ */
+const RELAY_DELAY_MS = 100
 
 export interface KeyDistributionComponents {
   identity: Identity
@@ -33,6 +40,8 @@ export class KeyDistribution {
   readonly #exchanged = new Map<string, Promise<void>>()
   /** When we last asked for a sender's chain (room:sender → ms). */
   readonly #fetchedAt = new Map<string, number>()
+  /** Rooms with a relay round scheduled (see RELAY_DELAY_MS). */
+  readonly #relaying = new Map<string, NodeJS.Timeout>()
 
   constructor (components: KeyDistributionComponents, options: { timeoutMs: number, now: () => number }) {
     this.#c = components
@@ -147,6 +156,25 @@ export class KeyDistribution {
   }
 
   #install (room: Room, from: Uint8Array, senderKeys: Uint8Array[]): void {
-    this.#c.tables.batch([...room.logStatements(this.#c.tables), ...room.installSenderKeys(this.#c.tables, senderKeys, from)])
+    const installed = room.installSenderKeys(this.#c.tables, senderKeys, from)
+    this.#c.tables.batch([...room.logStatements(this.#c.tables), ...installed])
+    if (installed.length > 0) this.#scheduleRelay(room)
+  }
+
+  #scheduleRelay (room: Room): void {
+    const key = hex(room.roomId)
+    if (this.#relaying.has(key)) return
+    const timer = setTimeout(() => {
+      this.#relaying.delete(key)
+      if (this.#c.room(room.roomId) === room) void this.refresh(room)
+    }, RELAY_DELAY_MS)
+    timer.unref()
+    this.#relaying.set(key, timer)
+  }
+
+  /** Cancels scheduled relay rounds (the node is stopping). */
+  stop (): void {
+    for (const timer of this.#relaying.values()) clearTimeout(timer)
+    this.#relaying.clear()
   }
 }

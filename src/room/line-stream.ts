@@ -62,6 +62,7 @@ export async function streamLines (service: RoomService, room: Room, source: Asy
     // A reader that is slower than us (or frozen) makes us wait here; after the timeout we go on
     // (that reader's queue then grows), with a note, rather than stall every other reader.
     if (!await service.waitForDrain(room, QUEUE_HIGH_WATER_BYTES, options.timeoutMs)) options.onSlowReader?.()
+    await service.rotateIfDue(room) // a long-running pipe reaches the rotation limits too
     const sent = await service.send(room, { lines: b, title: options.title, priority: options.priority, tags: options.tags })
     let recipients = sent.recipients
     // Nobody got it (the last reader went away): wait for one, then the same envelope again.

@@ -438,6 +438,13 @@ export class MembershipLog {
         s.members.set(k, { ...target, role: body.role })
         break
       }
+      case 'rotate': {
+        const role = s.members.get(hex(entry.author))?.role
+        if (role !== 'admin' && role !== 'member') throw reject(seq, 'only a member or an admin can rotate the keys')
+        if (body.epoch !== s.epochs.length) throw reject(seq, `the rotation ends epoch ${body.epoch}, not the current ${s.epochs.length}`)
+        endEpoch(s, seq, entry.tsMs)
+        break
+      }
       case 'revoke-invite': {
         if (!isAdmin) throw reject(seq, 'the author is not an admin')
         const invite = s.invites.get(hex(body.inviteKey))

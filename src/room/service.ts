@@ -42,7 +42,15 @@ export interface RoomServiceOptions {
   logEnvelopes?: boolean
   /** Deadline of every handshake read. */
   handshakeTimeoutMs?: number
+  /** Our chain of an epoch is rotated (a Rotate entry: a new epoch) after this many messages. */
+  rotateAfterMessages?: number
+  /** ... or once the epoch is this old (from the signed time of the entry that started it). */
+  rotateAfterMs?: number
 }
+
+/** Defaults of the rotation limits (docs/PROTOCOL.md "Rotation"). */
+export const ROTATE_AFTER_MESSAGES = 10_000
+export const ROTATE_AFTER_MS = 7 * 24 * 3600 * 1000
 
 /** What a membership change did: the epoch after it, the readers its entry was handed to now. */
 export interface MembershipChange {
@@ -82,6 +90,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #now: () => number
   readonly #timeoutMs: number
   readonly #logEnvelopes: boolean
+  readonly #rotateAfterMessages: number
+  readonly #rotateAfterMs: number
   readonly #rooms = new Map<string, Room>() // by room id hex
   readonly #keys: KeyDistribution
   readonly #handoff = new HandoffTracker()
@@ -104,6 +114,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     this.#now = options.now ?? Date.now
     this.#timeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
     this.#logEnvelopes = options.logEnvelopes ?? false
+    this.#rotateAfterMessages = options.rotateAfterMessages ?? ROTATE_AFTER_MESSAGES
+    this.#rotateAfterMs = options.rotateAfterMs ?? ROTATE_AFTER_MS
     this.#keys = new KeyDistribution({
       identity: this.identity,
       tables: this.#tables,
@@ -232,6 +244,26 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     let last: MembershipChange = { epoch: room.log.epoch, recipients: 0 }
     for (const inviteKey of keys) last = await this.#change(room, { type: 'revoke-invite', inviteKey })
     return { ...last, revoked: keys.length }
+  }
+
+  /**
+   * Starts a new epoch (a Rotate entry) when our chain of the current one has sealed
+   * rotateAfterMessages messages or the epoch is older than rotateAfterMs: past a compromise of
+   * a chain key, what is sent afterwards is under keys the thief never saw. Only while online (the
+   * entry must go out), and only for a member or admin (a poster holds no chains of others and
+   * its own chain ends with every epoch anyway). Returns whether it rotated.
+   */
+  async rotateIfDue (room: Room): Promise<boolean> {
+    if (this.#transport === undefined || !this.#started) return false
+    const role = room.log.roleOfHex(this.#meHex)
+    if (role !== 'member' && role !== 'admin') return false
+    const epoch = room.log.epoch
+    const used = room.outboundOf(epoch)?.index ?? 0
+    const startedMs = epoch === 0 ? room.log.genesis.createdMs : room.log.epochEnd(epoch - 1)!.tsMs
+    if (used < this.#rotateAfterMessages && this.#now() - startedMs < this.#rotateAfterMs) return false
+    await this.#change(room, { type: 'rotate', epoch })
+    this.#log(`room ${room.name}: keys rotated after ${used >= this.#rotateAfterMessages ? `${used} messages` : 'the epoch got old'}`)
+    return true
   }
 
   /** Forgets a room we left: its subscription, its state in memory and everything stored of it. */
@@ -614,6 +646,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
 
   /** Stops the network side; the caller closes the store. */
   async stop (): Promise<void> {
+    this.#keys.stop()
     // Queued rows, and our chains' exact positions so the next run continues without a gap.
     await this.#writer.close([...this.#rooms.values()].flatMap(room => room.outboundStatements(this.#tables)))
     for (const room of this.#rooms.values()) room.destroy()

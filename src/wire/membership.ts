@@ -51,6 +51,7 @@ export type LogBody =
   | { type: 'remove', member: Uint8Array, reason: string }
   | { type: 'set-role', member: Uint8Array, role: RoleName }
   | { type: 'revoke-invite', inviteKey: Uint8Array }
+  | { type: 'rotate', epoch: number }
 
 export interface LogEntry {
   roomId: Uint8Array
@@ -184,6 +185,7 @@ function bodyToWire (body: LogBody): Partial<pb.LogEntry> {
     case 'remove': return { remove: { member: ab(body.member), reason: body.reason } }
     case 'set-role': return { setRole: { member: ab(body.member), role: roleToWire(body.role) } }
     case 'revoke-invite': return { revokeInvite: { inviteKey: ab(body.inviteKey) } }
+    case 'rotate': return { rotate: { epoch: body.epoch } }
   }
 }
 
@@ -219,6 +221,7 @@ function bodyFromWire (e: pb.LogEntry): LogBody {
     checkLength(what, 'invite_key', e.revokeInvite.inviteKey, KEY_LENGTH)
     return { type: 'revoke-invite', inviteKey: e.revokeInvite.inviteKey }
   }
+  if (e.rotate !== undefined) return { type: 'rotate', epoch: e.rotate.epoch }
   throw new MalformedInputError('log entry: body is missing')
 }
 

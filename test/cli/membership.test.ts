@@ -98,7 +98,7 @@ describe('kick, leave, revoke between real nodes', { timeout: 180_000 }, () => {
 
   it('revoke: a revoked ticket is refused with exit 2', async () => {
     const ticket = (await run('a', ['invite', 'ops'])).stdout.trim()
-    const r = await run('a', ['revoke', 'ops', '-', '--json'], ticket)
+    const r = await run('a', ['revoke', 'ops', '-', '--json', '--timeout', '1s'], ticket)
     assert.equal(r.code, 0, r.stderr)
     assert.equal(JSON.parse(r.stdout).revoked, 1)
     const j = await runBinary(['join', '-', '--home', home.d, ...net], { input: ticket })

@@ -358,6 +358,20 @@ describe('FailoverClient', () => {
     assert.deepEqual(told, ["the home's node stopped: this process runs it now"])
   })
 
+  it('a one-shot whose request the exiting node never took sends it once more after taking over; one that got an answer never', async () => {
+    const unanswered = (): NodeGoneError => { const e = new NodeGoneError("the home's node went away (ECONNRESET)"); e.unanswered = true; return e }
+    let reconnects = 0
+    const next = fake({ publish: async () => ({ room: 'ops', roomId: 'r', id: 'x', recipients: 1 }) })
+    const client = new FailoverClient(fake({ publish: async () => { throw unanswered() } }).client, async () => { reconnects++; return next.client }, () => {})
+    assert.equal((await client.publish('ops', 'hi', {}, { timeoutMs: 1000 })).id, 'x')
+    assert.equal(reconnects, 1)
+    assert.deepEqual(next.calls.map(c => c[0]), ['publish'])
+    // an answer came back (the request may have taken effect): the error stands, nothing is repeated
+    const answered = new FailoverClient(fake({ publish: async () => { throw new NodeGoneError('the node closed the connection without an answer') } }).client, async () => { reconnects++; return next.client }, () => {})
+    await assert.rejects(answered.publish('ops', 'hi', {}, { timeoutMs: 1000 }), /without an answer/)
+    assert.equal(reconnects, 1)
+  })
+
   it('kick, leave, setRole and revoke go to the current client unchanged', async () => {
     const inner = fake()
     const client = new FailoverClient(inner.client, async () => { throw new Error('unused') }, () => {})
