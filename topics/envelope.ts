@@ -944,6 +944,8 @@ export interface SenderKey {
   sender: Uint8Array<ArrayBuffer>
   index: number
   chainKey: Uint8Array<ArrayBuffer>
+  signedMs: number
+  signature: Uint8Array<ArrayBuffer>
 }
 
 export namespace SenderKey {
@@ -981,6 +983,16 @@ export namespace SenderKey {
           w.bytes(obj.chainKey)
         }
 
+        if ((obj.signedMs != null && obj.signedMs !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.signedMs)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.signature)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -990,7 +1002,9 @@ export namespace SenderKey {
           epoch: 0,
           sender: uint8ArrayAlloc(0),
           index: 0,
-          chainKey: uint8ArrayAlloc(0)
+          chainKey: uint8ArrayAlloc(0),
+          signedMs: 0,
+          signature: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1017,6 +1031,14 @@ export namespace SenderKey {
             }
             case 5: {
               obj.chainKey = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.signedMs = reader.uint64Number()
+              break
+            }
+            case 7: {
+              obj.signature = reader.bytes()
               break
             }
             default: {
@@ -1069,6 +1091,20 @@ export namespace SenderKey {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.signedMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1106,6 +1142,16 @@ export namespace SenderKey {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SenderKeySignedMsFieldEvent {
+    field: '$.signedMs'
+    value: number
+  }
+
+  export interface SenderKeySignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SenderKey>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SenderKey.codec())
   }
@@ -1114,7 +1160,7 @@ export namespace SenderKey {
     return decodeMessage(buf, SenderKey.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): Generator<SenderKeyRoomIdFieldEvent | SenderKeyEpochFieldEvent | SenderKeySenderFieldEvent | SenderKeyIndexFieldEvent | SenderKeyChainKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): Generator<SenderKeyRoomIdFieldEvent | SenderKeyEpochFieldEvent | SenderKeySenderFieldEvent | SenderKeyIndexFieldEvent | SenderKeyChainKeyFieldEvent | SenderKeySignedMsFieldEvent | SenderKeySignatureFieldEvent> {
     return streamMessage(buf, SenderKey.codec(), opts)
   }
 }

@@ -102,7 +102,7 @@ export class KeyDistribution {
     const p = (async () => {
       try {
         const stream = await this.#c.net().openStream(peer, KEYS_PROTOCOL)
-        const result = await runKeys(stream, { log: room.log, memberKey: this.#c.identity.memberKey, senderKeys: this.#keysToGive(room), expectedPeer: member.member, timeoutMs: this.#timeoutMs })
+        const result = await runKeys(stream, { log: room.log, memberKey: this.#c.identity.memberKey, senderKeys: this.#keysToGive(room, member.member), expectedPeer: member.member, timeoutMs: this.#timeoutMs })
         this.#install(room, result.peer, result.senderKeys)
         this.#c.logChanged(room)
         this.#c.log(`room ${room.name}: keys exchanged with ${peer}`)
@@ -122,7 +122,7 @@ export class KeyDistribution {
       const served = await serveKeys(stream, {
         logFor: roomId => this.#c.room(roomId)?.log,
         memberKey: this.#c.identity.memberKey,
-        senderKeysFor: log => this.#keysToGive(this.#c.room(log.roomId)!),
+        senderKeysFor: (log, member) => this.#keysToGive(this.#c.room(log.roomId)!, member),
         timeoutMs: this.#timeoutMs
       })
       if (served === undefined) return
@@ -148,20 +148,22 @@ export class KeyDistribution {
     this.#exchanged.set(`${hex(room.roomId)}:${peer}`, Promise.resolve())
   }
 
-  /** Ours and the ones we relay (persisting our chain first if it is new). */
-  #keysToGive (room: Room): Uint8Array[] {
-    const keys = room.allSenderKeys(this.#c.tables)
+  /** Ours and the ones we relay to member FOR (persisting our chain's new start first). */
+  #keysToGive (room: Room, forMember: Uint8Array): Uint8Array[] {
+    const keys = room.allSenderKeys(this.#c.tables, this.#c.identity.memberKey, forMember)
     this.#c.tables.batch(keys.statements)
     return keys.keys
   }
 
   #install (room: Room, from: Uint8Array, senderKeys: Uint8Array[]): void {
+    const news = room.relayNews
     const installed = room.installSenderKeys(this.#c.tables, senderKeys, from)
     this.#c.tables.batch([...room.logStatements(this.#c.tables), ...installed])
-    if (installed.length > 0) this.#scheduleRelay(room)
+    if (room.relayNews !== news) this.relaySoon(room)
   }
 
-  #scheduleRelay (room: Room): void {
+  /** One exchange with every connected member a moment from now (several calls meanwhile: one round). */
+  relaySoon (room: Room): void {
     const key = hex(room.roomId)
     if (this.#relaying.has(key)) return
     const timer = setTimeout(() => {

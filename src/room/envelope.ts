@@ -46,6 +46,8 @@ export interface ValidationContext {
   seen: (senderHex: string, epoch: number, index: number) => boolean
   /** The sender's chain for that epoch, if we hold its key. */
   inboundChain: (senderHex: string, epoch: number) => InboundSenderChain | undefined
+  /** Whether that chain came from a member other than its owner (then a failure to open is not the sender's fault). */
+  relayedChain?: (senderHex: string, epoch: number) => boolean
   nowMs: number
 }
 
@@ -189,7 +191,9 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
   try {
     plaintext = aeadOpen(ENVELOPE_AEAD, mk.key, mk.nonce, env.ciphertext, aad(env.headerBytes))
   } catch (err) {
-    if (err instanceof CryptoError) return new VerifiedResult('reject', 'decrypt-failed', env, role)
+    // Under a chain someone relayed, a failure may be the relay's doing, not the sender's: IGNORE,
+    // so an honest sender is not penalised for another member's forgery.
+    if (err instanceof CryptoError) return new VerifiedResult(ctx.relayedChain?.(sender, header.epoch) === true ? 'ignore' : 'reject', 'decrypt-failed', env, role)
     throw err
   } finally {
     wipe(mk.key); wipe(mk.nonce)

@@ -95,22 +95,26 @@ export async function runKeys (stream: FramedStream, init: { log: MembershipLog,
 export async function serveKeys (stream: FramedStream, init: {
   logFor: (roomId: Uint8Array) => MembershipLog | undefined
   memberKey: Ed25519PrivateKey
-  senderKeysFor: (log: MembershipLog) => Uint8Array[]
+  /** The keys to hand to MEMBER (the initiator, as its hello names it: checked by the handshake before any key leaves). */
+  senderKeysFor: (log: MembershipLog, member: Uint8Array) => Uint8Array[]
   timeoutMs: number
 }): Promise<{ log: MembershipLog, result: KeysResult } | undefined> {
   const helloFrame = await readFrame(stream, init.timeoutMs)
   let roomId: Uint8Array
+  let member: Uint8Array
   try {
     const frame = decodeFrame(helloFrame)
     if (frame.type !== 'keys-hello') throw new HandshakeError('expected a keys hello')
-    roomId = decodeKeysHello(frame.bytes).roomId
+    const hello = decodeKeysHello(frame.bytes)
+    roomId = hello.roomId
+    member = hello.member
   } catch {
     stream.abort(new HandshakeError('malformed keys hello'))
     return undefined
   }
   const log = init.logFor(roomId)
   if (log === undefined) { stream.abort(new HandshakeError('unknown room')); return undefined }
-  const r = new KeysResponder({ log }, { memberKey: init.memberKey, senderKeys: init.senderKeysFor(log) })
+  const r = new KeysResponder({ log }, { memberKey: init.memberKey, senderKeys: init.senderKeysFor(log, member) })
   await stream.write(r.onHello(helloFrame))
   if (r.refusal !== undefined) { await stream.close(); return undefined }
   r.onConfirm(await readFrame(stream, init.timeoutMs))

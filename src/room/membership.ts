@@ -20,6 +20,8 @@ export interface MemberInfo {
   peerId: Uint8Array
   /** Seq of the entry that added the member (0 for the creator). */
   addedSeq: number
+  /** The signed time of that entry (the genesis's creation time for the creator). */
+  addedMs: number
 }
 
 export interface InviteInfo {
@@ -160,7 +162,7 @@ export class MembershipLog {
     if (!equal(entry.author, genesis.creator)) throw reject(0, 'the genesis is not signed by its creator')
     if (!ed25519Verify(entry.author, logSigningInput(entryBytes), signature)) throw reject(0, 'bad signature')
     const creator: MemberInfo = {
-      member: genesis.creator, memberId: memberIdFromPublicKey(genesis.creator), name: genesis.creatorName, role: 'admin', peerId: genesis.creatorPeerId, addedSeq: 0
+      member: genesis.creator, memberId: memberIdFromPublicKey(genesis.creator), name: genesis.creatorName, role: 'admin', peerId: genesis.creatorPeerId, addedSeq: 0, addedMs: genesis.createdMs
     }
     const state: State = {
       members: new Map([[hex(genesis.creator), creator]]),
@@ -410,7 +412,7 @@ export class MembershipLog {
         const removed = s.removedAt.get(k)
         if (removed !== undefined && invite!.seq < removed) throw reject(seq, "the invite predates the member's removal")
         if (!ed25519Verify(body.inviteKey, inviteUseInput(this.roomId, body.member, body.peerId), body.inviteProof)) throw reject(seq, 'bad invite proof')
-        s.members.set(k, { member: body.member, memberId: memberIdFromPublicKey(body.member), name: body.name, role: body.role, peerId: body.peerId, addedSeq: seq })
+        s.members.set(k, { member: body.member, memberId: memberIdFromPublicKey(body.member), name: body.name, role: body.role, peerId: body.peerId, addedSeq: seq, addedMs: entry.tsMs })
         invite!.uses++
         break
       }

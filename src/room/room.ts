@@ -3,7 +3,7 @@
 // is persisted (as statements the service writes in one durable batch).
 import type { Ed25519PrivateKey } from '../crypto/index.js'
 import type { RoomTables, SqlStatement } from '../store/index.js'
-import { decodeSenderKey, encodeSenderKey } from '../wire/envelope.js'
+import { signSenderKey, verifiedSenderKey } from './key-signing.js'
 import type { MemberStatus, ValidationContext, ValidationReason, Verdict } from './envelope.js'
 import { hex, peerIdText, roomIdText } from './ids.js'
 import { MembershipLog } from './membership.js'
@@ -36,6 +36,25 @@ export class Room {
   /** Per epoch: the chain index up to which a persisted state already reserves message keys. */
   readonly #reservedUntil = new Map<number, number>()
   readonly #inbound = new Map<string, InboundSenderChain>()
+  /**
+   * Per inbound chain: the newest owner-signed SenderKey we received of it, as received (what we
+   * relay: we cannot sign for its owner), and its signed_ms. Memory only: after a restart we relay
+   * a chain again once its owner has handed it to us again.
+   */
+  readonly #signed = new Map<string, { bytes: Uint8Array, signedMs: number }>()
+  /** Inbound chains we got from someone other than their owner. */
+  readonly #relayedChains = new Set<string>()
+  /** Counts chains, or newer signatures of chains, received: something new to relay. */
+  relayNews = 0
+  /** The log length whose growth the last takeLogGrowth() saw. */
+  #processedLength: number | undefined
+
+  /** Whether the log grew since the last call. */
+  takeLogGrowth (): boolean {
+    const before = this.#processedLength ??= this.log.length
+    this.#processedLength = this.log.length
+    return this.log.length !== before
+  }
   /** Per ended epoch: when this process learned the entry that ended it (else the entry's own time). */
   readonly #endLearnedAt = new Map<number, number>()
   /** Per sender (hex): the newest epoch we accepted an envelope of. */
@@ -91,7 +110,12 @@ export class Room {
         room.#outbound.set(c.epoch, chain)
         room.#reservedUntil.set(c.epoch, chain.index)
       }
-      else room.#inbound.set(chainKey(c.epoch, c.sender), InboundSenderChain.fromState(c.state))
+      else {
+        const id = chainKey(c.epoch, c.sender)
+        room.#inbound.set(id, InboundSenderChain.fromState(c.state))
+        const signed = c.signed === undefined ? undefined : verifiedSenderKey(c.signed)
+        if (signed !== undefined) room.#signed.set(id, { bytes: c.signed!, signedMs: signed.signedMs })
+      }
     }
     return room
   }
@@ -151,7 +175,8 @@ export class Room {
   }
 
   inboundStatement (tables: RoomTables, chain: InboundSenderChain): SqlStatement {
-    return tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: chain.sender, outbound: false, state: chain.toState() })
+    const signed = this.#signed.get(chainKey(chain.epoch, chain.sender))?.bytes
+    return tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: chain.sender, outbound: false, state: chain.toState(), ...(signed !== undefined ? { signed } : {}) })
   }
 
   /**
@@ -159,9 +184,9 @@ export class Room {
    * (creates the chain if needed). Handing it out forgets the chain's earlier keys, so the new
    * state is persisted (still reserving keys ahead, see reserveStatement).
    */
-  ownSenderKeys (tables: RoomTables): { keys: Uint8Array[], statements: SqlStatement[] } {
+  ownSenderKeys (tables: RoomTables, ownerKey: Ed25519PrivateKey, nowMs = Date.now()): { keys: Uint8Array[], statements: SqlStatement[] } {
     const { chain } = this.outbound()
-    const key = encodeSenderKey(chain.exportKey())
+    const key = signSenderKey(chain.exportKey(), ownerKey, nowMs)
     const reserved = Math.max(this.#reservedUntil.get(chain.epoch) ?? 0, chain.index)
     this.#reservedUntil.set(chain.epoch, reserved)
     const statement = tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: this.#me, outbound: true, state: chain.stateAhead(reserved - chain.index) })
@@ -169,40 +194,71 @@ export class Room {
   }
 
   /**
-   * SenderKeys we hold for this room's current epoch: ours, and every other member's at our
-   * current position in their chain. Members relay each other's keys over their pairwise
-   * channels, so two members who never connect directly can still read each other (gossip
-   * carries the envelopes). A relaying member could hand over a wrong chain for someone else:
-   * that only makes those messages undecryptable (envelopes are signed by the sender's member
-   * key, so nothing can be forged); the handshake code never gives any key to a POSTER.
+   * SenderKeys we hold for this room's current epoch, for FORMEMBER (a member key; undefined: for
+   * anyone): ours, signed now at its current position, and every other member's as its owner
+   * signed it — relayed, so two members who never connect directly can still read each other
+   * (gossip carries the envelopes). A relay cannot forge a chain (the owner's signature), and it
+   * hands a chain only to members admitted (by their Add's signed time) no later than its owner signed it: a
+   * later member gets it from its owner (or a relay holding a newer signature), at a position
+   * after its join. The handshake code never gives any key to a POSTER.
    */
-  allSenderKeys (tables: RoomTables): { keys: Uint8Array[], statements: SqlStatement[] } {
-    const own = this.ownSenderKeys(tables)
+  allSenderKeys (tables: RoomTables, ownerKey: Ed25519PrivateKey, forMember?: Uint8Array, nowMs = Date.now()): { keys: Uint8Array[], statements: SqlStatement[] } {
+    const own = this.ownSenderKeys(tables, ownerKey, nowMs)
     const epoch = this.log.epoch
-    const others = [...this.#inbound.values()].filter(c => c.epoch === epoch && this.log.isMember(c.sender)).map(c => encodeSenderKey(c.exportCurrentKey()))
+    const addedMs = forMember === undefined ? 0 : (this.log.member(forMember)?.addedMs ?? Number.MAX_SAFE_INTEGER)
+    const others: Uint8Array[] = []
+    for (const [id, chain] of this.#inbound) {
+      const signed = this.#signed.get(id)
+      if (chain.epoch !== epoch || signed === undefined || signed.signedMs < addedMs || !this.log.isMember(chain.sender)) continue
+      if (forMember !== undefined && hex(chain.sender) === hex(forMember)) continue
+      others.push(signed.bytes)
+    }
     return { keys: [...own.keys, ...others], statements: own.statements }
   }
 
   /**
-   * Installs received SenderKeys after checking each belongs to this room and to a member at
-   * that epoch; a key we already hold is kept (it has our ratchet position and replay memory).
-   * Returns statements to persist the new chains.
+   * Installs received SenderKeys after checking each is signed by its owner and belongs to this
+   * room and to a member at that epoch; a key we already hold is kept (it has our ratchet position
+   * and replay memory), its newest signed form remembered for relaying. FROM is the member that
+   * handed them over (the others' are relayed). Returns statements to persist the new chains.
    */
   installSenderKeys (tables: RoomTables, keys: Uint8Array[], from?: Uint8Array): SqlStatement[] {
     const statements: SqlStatement[] = []
     for (const bytes of keys) {
-      const k = decodeSenderKey(bytes)
+      const k = verifiedSenderKey(bytes)
+      if (k === undefined) continue // malformed, or not signed by the chain's owner: never installed
       if (hex(k.roomId) !== hex(this.roomId)) continue
       if (hex(k.sender) === hex(this.#me)) continue
-      if (from !== undefined && hex(k.sender) !== hex(from) && !this.log.isMember(k.sender, k.epoch)) continue
-      if (!this.log.isMember(k.sender, k.epoch)) continue
+      if (!this.log.isMember(k.sender, k.epoch) || this.log.isRevoked(k.sender)) continue
       const id = chainKey(k.epoch, k.sender)
+      const known = this.#signed.get(id)
+      if (known === undefined || known.signedMs < k.signedMs) {
+        this.#signed.set(id, { bytes: bytes.slice(), signedMs: k.signedMs })
+        // News to pass on: a chain new to us, or a signature that now covers a member the older
+        // one did not (every exchange re-signs: counting each would make relays ping-pong).
+        const newest = this.#newestAddMs()
+        if (known === undefined || (known.signedMs < newest && k.signedMs >= newest)) this.relayNews++
+        const held = this.#inbound.get(id)
+        if (held !== undefined) statements.push(this.inboundStatement(tables, held)) // the newer copy, at rest
+      }
       if (this.#inbound.has(id)) continue
       const chain = InboundSenderChain.fromSenderKey({ roomId: k.roomId, epoch: k.epoch, sender: k.sender, index: k.index, chainKey: k.chainKey })
       this.#inbound.set(id, chain)
+      if (from === undefined || hex(from) !== hex(k.sender)) this.#relayedChains.add(id)
       statements.push(this.inboundStatement(tables, chain))
     }
     return statements
+  }
+
+  #newestAddMs (): number {
+    let newest = 0
+    for (const m of this.log.members()) if (m.addedMs > newest) newest = m.addedMs
+    return newest
+  }
+
+  /** Whether we got SENDER's chain of EPOCH from someone other than SENDER. */
+  isRelayedChain (senderHex: string, epoch: number): boolean {
+    return this.#relayedChains.has(chainKeyHex(epoch, senderHex))
   }
 
   hasInbound (sender: Uint8Array, epoch: number): boolean {
@@ -267,6 +323,8 @@ export class Room {
       if (!this.log.isRevoked(chain.sender)) continue
       chain.destroy()
       this.#inbound.delete(id)
+      this.#signed.delete(id)
+      this.#relayedChains.delete(id)
       statements.push(tables.deleteChainStatement(this.roomId, { epoch: chain.epoch, sender: chain.sender, outbound: false }))
     }
     for (const [epoch, chain] of this.#outbound) {
@@ -293,6 +351,7 @@ export class Room {
       // accepted message in the same write): no query per envelope on the hot path.
       seen: (senderHex, epoch, index) => this.#inbound.get(chainKeyHex(epoch, senderHex))?.wasUsed(index) ?? false,
       inboundChain: (senderHex, epoch) => this.#inbound.get(chainKeyHex(epoch, senderHex)),
+      relayedChain: (senderHex, epoch) => this.#relayedChains.has(chainKeyHex(epoch, senderHex)),
       nowMs
     }
     this.#ctx.nowMs = nowMs
@@ -306,6 +365,8 @@ export class Room {
 
   /** Forgets secrets held in memory (chains wipe their keys). */
   destroy (): void {
+    for (const s of this.#signed.values()) s.bytes.fill(0)
+    this.#signed.clear()
     for (const c of this.#outbound.values()) c.destroy()
     for (const c of this.#inbound.values()) c.destroy()
   }

@@ -203,7 +203,7 @@ export class OutboundSenderChain {
       this.#startIndex = this.#index
       this.#startKey = this.#chainKey.slice()
     }
-    return { roomId: this.roomId.slice(), epoch: this.epoch, sender: this.sender.slice(), index: this.#startIndex, chainKey: this.#startKey.slice() }
+    return { roomId: this.roomId.slice(), epoch: this.epoch, sender: this.sender.slice(), index: this.#startIndex, chainKey: this.#startKey.slice(), signedMs: 0, signature: new Uint8Array(0) }
   }
 
   /** The index of the earliest key this chain can still hand out (see exportKey). */
@@ -211,7 +211,7 @@ export class OutboundSenderChain {
 
   /** A SenderKey from the current position (reads nothing sent before now). */
   exportCurrentKey (): SenderKey {
-    return { roomId: this.roomId.slice(), epoch: this.epoch, sender: this.sender.slice(), index: this.#index, chainKey: this.#chainKey.slice() }
+    return { roomId: this.roomId.slice(), epoch: this.epoch, sender: this.sender.slice(), index: this.#index, chainKey: this.#chainKey.slice(), signedMs: 0, signature: new Uint8Array(0) }
   }
 
   /** type 0x01 ‖ room_id ‖ u32 epoch ‖ sender ‖ u32 start index ‖ start CK ‖ u32 index ‖ CK (all big-endian). */
@@ -282,7 +282,7 @@ export class InboundSenderChain {
    * read this sender's messages from here on, and nothing we have already passed.
    */
   exportCurrentKey (): SenderKey {
-    return { roomId: this.roomId.slice(), epoch: this.epoch, sender: this.sender.slice(), index: this.#next, chainKey: this.#chainKey.slice() }
+    return { roomId: this.roomId.slice(), epoch: this.epoch, sender: this.sender.slice(), index: this.#next, chainKey: this.#chainKey.slice(), signedMs: 0, signature: new Uint8Array(0) }
   }
   get skippedCount (): number { return this.#skipped.size }
 

@@ -48,6 +48,10 @@ export interface RoomServiceOptions {
   rotateAfterMs?: number
 }
 
+/** Envelopes waiting for their sender's chain: at most this many per room, for at most this long. */
+const PARK_MAX = 256
+const PARK_MS = 30_000
+
 /** Defaults of the rotation limits (docs/PROTOCOL.md "Rotation"). */
 export const ROTATE_AFTER_MESSAGES = 10_000
 export const ROTATE_AFTER_MS = 7 * 24 * 3600 * 1000
@@ -97,6 +101,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #handoff = new HandoffTracker()
   /** Per room, the id of the last envelope we accepted and forwarded to other neighbours. */
   readonly #relayed = new Map<Room, Uint8Array>()
+  /** Per room, envelopes waiting for their sender's chain (see #park). */
+  readonly #parked = new Map<Room, Array<{ data: Uint8Array, fromPeer: string, at: number }>>()
   readonly #receipts: Receipts
   readonly #writer: BatchWriter<ShownMessage>
   /** Our member key in hex, as the membership log keys it. */
@@ -162,7 +168,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   createRoom (name: string): Room {
     const log = MembershipLog.create(this.identity.memberKey, { name, creatorName: this.identity.name, creatorPeerId: peerIdBytes(this.identity.peerId), createdMs: this.#now() })
     const room = new Room({ log, me: this.identity.memberPublicKey, joinedAt: this.#now(), persistedLogLength: 0 })
-    const own = room.ownSenderKeys(this.#tables)
+    const own = room.ownSenderKeys(this.#tables, this.identity.memberKey)
     this.#tables.batch([
       ...this.#tables.saveRoomStatements({ roomId: room.roomId, name: room.name, topic: room.topic, joinedAt: room.joinedAt }, [], 0),
       ...room.logStatements(this.#tables),
@@ -271,6 +277,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     if (this.#started) this.#net().unsubscribe(room.topic)
     this.#rooms.delete(hex(room.roomId))
     this.#relayed.delete(room)
+    this.#parked.delete(room)
     this.#tables.batch([...this.#writer.takePending(), ...this.#tables.forgetRoomStatements(room.roomId)])
     room.destroy()
   }
@@ -312,8 +319,15 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
    * members only.
    */
   #logChanged (room: Room): void {
+    this.#retryParked(room)
+    const grew = room.takeLogGrowth()
     const from = room.takeEpochChange()
-    if (from === undefined) return
+    if (from === undefined) {
+      // Someone may have been admitted: our chain signed now covers them (a relay hands a chain
+      // only to members admitted before its owner signed it), so hand it out again.
+      if (grew && this.#started && room.log.isMember(this.identity.memberPublicKey)) this.#keys.relaySoon(room)
+      return
+    }
     room.epochsEnded(from, this.#now())
     this.#tables.batch(room.pruneChains(this.#tables))
     this.#log(`room ${room.name}: epoch ${room.log.epoch} began`)
@@ -357,6 +371,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     if (this.#logEnvelopes) this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
     if (result.verdict === 'ignore' && result.reason === 'missing-keys' && result.header !== undefined) {
       this.#keys.fetchKeysOf(room, result.header.sender)
+      this.#park(room, data, fromPeer)
     }
     if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined || result.chain === undefined) return result
     const h = result.header
@@ -476,6 +491,32 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     return await this.#net().waitForOutboundDrain(room.topic, maxBytes, timeoutMs)
   }
 
+  /**
+   * An envelope of a member whose chain we lack (signature checked) waits here for the keys
+   * exchange it triggered, then is validated again: the first message of a sender we had not met
+   * since we joined is not lost (its chain arrives a moment after it). Bounded per room, and kept
+   * for PARK_MS at most.
+   */
+  #park (room: Room, data: Uint8Array, fromPeer: string): void {
+    const list = this.#parked.get(room) ?? []
+    list.push({ data, fromPeer, at: this.#now() })
+    if (list.length > PARK_MAX) list.shift()
+    this.#parked.set(room, list)
+  }
+
+  /** Validates ROOM's parked envelopes again (after chains arrived); what still lacks keys waits on. */
+  #retryParked (room: Room): void {
+    const list = this.#parked.get(room)
+    if (list === undefined) return
+    this.#parked.delete(room)
+    const now = this.#now()
+    for (const p of list) {
+      if (now - p.at > PARK_MS) continue
+      const r = this.#validate(room, p.data, p.fromPeer) // parks it again if the chain is still missing
+      if (r.verdict === 'accept') this.#log(`room ${room.name}: a message that arrived before its sender's keys was read`, 2)
+    }
+  }
+
   /** Hex id of the last envelope of ROOM this node accepted and forwarded to others, if any. */
   lastRelayed (room: Room): string | undefined {
     const id = this.#relayed.get(room)
@@ -559,7 +600,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
         admit: (log, decision) => {
           const room = this.#rooms.get(hex(log.roomId))!
           room.log.append(decision.addEntry)
-          const keys = room.allSenderKeys(this.#tables)
+          const keys = room.allSenderKeys(this.#tables, this.identity.memberKey, decision.member)
           this.#tables.batch([...room.logStatements(this.#tables), ...keys.statements])
           void this.#broadcastLogEntry(room, decision.addEntry)
           this.#log(`room ${room.name}: admitted ${decision.name} (${decision.role})`)
@@ -605,7 +646,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
             ticket, memberKey: this.identity.memberKey, name: options.name ?? this.identity.name, peerId: peerIdBytes(this.identity.peerId), timeoutMs: Math.min(this.#timeoutMs, remaining),
             ownSenderKeys: (joined) => {
               const room = new Room({ log: joined.log, me: this.identity.memberPublicKey, joinedAt: this.#now(), persistedLogLength: 0 })
-              const own = room.ownSenderKeys(this.#tables)
+              const own = room.ownSenderKeys(this.#tables, this.identity.memberKey)
               pending = [
                 ...this.#tables.saveRoomStatements({ roomId: room.roomId, name: room.name, topic: room.topic, joinedAt: room.joinedAt }, [], 0),
                 ...room.logStatements(this.#tables),

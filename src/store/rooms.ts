@@ -28,8 +28,8 @@ const SQL_ROOMS = 'SELECT room_id, name, topic, joined_at FROM rooms ORDER BY na
 const SQL_ROOM_INSERT = 'INSERT OR IGNORE INTO rooms (room_id, name, topic, joined_at) VALUES (?, ?, ?, ?)'
 const SQL_LOG = 'SELECT entry FROM room_log WHERE room_id = ? ORDER BY seq'
 const SQL_LOG_INSERT = 'INSERT OR REPLACE INTO room_log (room_id, seq, entry) VALUES (?, ?, ?)'
-const SQL_CHAINS = 'SELECT epoch, sender, outbound, state FROM sender_chains WHERE room_id = ?'
-const SQL_CHAIN_UPSERT = 'INSERT OR REPLACE INTO sender_chains (room_id, epoch, sender, outbound, state) VALUES (?, ?, ?, ?, ?)'
+const SQL_CHAINS = 'SELECT epoch, sender, outbound, state, signed FROM sender_chains WHERE room_id = ?'
+const SQL_CHAIN_UPSERT = 'INSERT OR REPLACE INTO sender_chains (room_id, epoch, sender, outbound, state, signed) VALUES (?, ?, ?, ?, ?, ?)'
 const SQL_LOG_DELETE_FROM = 'DELETE FROM room_log WHERE room_id = ? AND seq >= ?'
 const SQL_CHAIN_DELETE = 'DELETE FROM sender_chains WHERE room_id = ? AND epoch = ? AND sender = ? AND outbound = ?'
 const SQL_CHAINS_OF_DELETE = 'DELETE FROM sender_chains WHERE room_id = ? AND sender = ?'
@@ -38,7 +38,14 @@ const SQL_META_GET = 'SELECT value FROM meta WHERE key = ?'
 const SQL_META_SET = 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'
 
 export interface RoomRow { roomId: Uint8Array, name: string, topic: string, joinedAt: number }
-export interface ChainRow { epoch: number, sender: Uint8Array, outbound: boolean, state: Uint8Array }
+export interface ChainRow {
+  epoch: number
+  sender: Uint8Array
+  outbound: boolean
+  state: Uint8Array
+  /** A received chain's newest owner-signed SenderKey bytes (what this member relays), if any. */
+  signed?: Uint8Array
+}
 
 export class RoomTables {
   private readonly store: Store
@@ -65,7 +72,7 @@ export class RoomTables {
   }
 
   chainStatement (roomId: Uint8Array, chain: ChainRow): SqlStatement {
-    return [SQL_CHAIN_UPSERT, [roomId, chain.epoch, chain.sender, chain.outbound ? 1 : 0, chain.state]]
+    return [SQL_CHAIN_UPSERT, [roomId, chain.epoch, chain.sender, chain.outbound ? 1 : 0, chain.state, chain.signed ?? null]]
   }
 
   /** Deletes the stored log entries from SEQ on (a fork settled for another branch). */
@@ -93,8 +100,8 @@ export class RoomTables {
   }
 
   chains (roomId: Uint8Array): ChainRow[] {
-    return this.store.all<{ epoch: number, sender: Uint8Array, outbound: number, state: Uint8Array }>(SQL_CHAINS, [roomId])
-      .map(r => ({ epoch: r.epoch, sender: r.sender, outbound: r.outbound === 1, state: r.state }))
+    return this.store.all<{ epoch: number, sender: Uint8Array, outbound: number, state: Uint8Array, signed: Uint8Array | null }>(SQL_CHAINS, [roomId])
+      .map(r => ({ epoch: r.epoch, sender: r.sender, outbound: r.outbound === 1, state: r.state, ...(r.signed !== null && r.signed !== undefined ? { signed: r.signed } : {}) }))
   }
 
   batch (statements: SqlStatement[]): void {

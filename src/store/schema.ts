@@ -29,6 +29,8 @@ export const SQL_CREATE_MESSAGES_ROOM_TS = 'CREATE INDEX messages_room_ts ON mes
 export const SQL_CREATE_META = 'CREATE TABLE meta (key TEXT PRIMARY KEY, value)'
 /** A batch envelope (lines streamed from stdin) is one row; its lines as a JSON array. */
 export const SQL_ADD_MESSAGE_LINES = 'ALTER TABLE messages ADD COLUMN lines TEXT'
+/** A received chain's newest owner-signed SenderKey, which the member relays (docs/PROTOCOL.md). */
+export const SQL_ADD_CHAIN_SIGNED = 'ALTER TABLE sender_chains ADD COLUMN signed BLOB'
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -45,5 +47,10 @@ export const MIGRATIONS: Migration[] = [
     version: 3,
     name: 'batch envelopes as one row',
     sql: SQL_ADD_MESSAGE_LINES
+  },
+  {
+    version: 4,
+    name: 'owner-signed sender keys kept for relaying',
+    sql: SQL_ADD_CHAIN_SIGNED
   }
 ]

@@ -31,8 +31,10 @@ export const MESSAGE_KEY_LABEL = 'conclave message key v1\0'
 
 export type { EnvelopeHeader, SenderKey } from '../../topics/envelope.js'
 
-/** A SenderKey is at most 2+32 + 6 + 2+32 + 6 + 2+32 = 114 bytes. */
-export const SENDER_KEY_MAX_BYTES = 128
+/** A SenderKey is at most 2+32 + 6 + 2+32 + 6 + 2+32 + 10 + 2+64 = 190 bytes. */
+export const SENDER_KEY_MAX_BYTES = 192
+/** Domain separation of the owner's signature over a SenderKey (see senderKeySigningInput). */
+export const SENDER_KEY_LABEL = 'conclave sender key v1\0'
 export const CHAIN_KEY_LENGTH = 32
 
 /** An envelope split into its parts; `headerBytes` are the exact bytes received (what is signed). */
@@ -217,6 +219,21 @@ function checkSenderKeyFields (k: SenderKey): void {
   checkLength('chain_key', k.chainKey, CHAIN_KEY_LENGTH)
   checkUint32('epoch', k.epoch)
   checkUint32('index', k.index)
+  if (!Number.isSafeInteger(k.signedMs) || k.signedMs < 0) throw new MalformedInputError('"signed_ms" is not a count')
+  if (!(k.signature instanceof Uint8Array) || (k.signature.length !== 0 && k.signature.length !== 64)) throw new MalformedInputError('"signature" expected 0 or 64 bytes')
+}
+
+/**
+ * What a SenderKey's owner signs: SENDER_KEY_LABEL ‖ room_id ‖ u32be(epoch) ‖ sender ‖ u32be(index)
+ * ‖ CHAINKEYHASH (SHA-256 of chain_key, computed by the caller) ‖ u64be(signed_ms).
+ */
+export function senderKeySigningInput (k: Pick<SenderKey, 'roomId' | 'epoch' | 'sender' | 'index' | 'signedMs'>, chainKeyHash: Uint8Array): Uint8Array {
+  const nums = new Uint8Array(16)
+  const view = new DataView(nums.buffer)
+  view.setUint32(0, k.epoch)
+  view.setUint32(4, k.index)
+  view.setBigUint64(8, BigInt(k.signedMs))
+  return concat([encoder.encode(SENDER_KEY_LABEL), k.roomId, nums.subarray(0, 4), k.sender, nums.subarray(4, 8), chainKeyHash, nums.subarray(8)])
 }
 
 /** The bytes of a SenderKey (as carried in JoinWelcome / KeyBundle `sender_keys`). */

@@ -8,6 +8,7 @@ import { sealEnvelope, validateEnvelope } from '../../src/room/envelope.js'
 import { createInvite, signInviteUse } from '../../src/room/invite.js'
 import { MembershipLog } from '../../src/room/membership.js'
 import { EPOCH_GRACE_MS, Room } from '../../src/room/room.js'
+import { signSenderKey } from '../../src/room/key-signing.js'
 import { InboundSenderChain, OutboundSenderChain } from '../../src/room/sender-keys.js'
 import type { RoomTables, SqlStatement } from '../../src/store/index.js'
 import { decodeSenderKey, encodeSenderKey } from '../../src/wire/envelope.js'
@@ -38,7 +39,7 @@ function room () {
 /** SENDER's chain of EPOCH, given to ROOM as a SenderKey (as a keys exchange would). */
 function chainOf (r: Room, sender: Ed25519PrivateKey, epoch: number): OutboundSenderChain {
   const chain = OutboundSenderChain.create({ roomId: r.roomId, epoch, sender: sender.publicKey })
-  r.installSenderKeys(tables, [encodeSenderKey(chain.exportKey())])
+  r.installSenderKeys(tables, [signSenderKey(chain.exportKey(), sender, r.log.head.seq)], sender.publicKey)
   return chain
 }
 
@@ -116,5 +117,60 @@ describe('epochs', () => {
     // the stored state keeps nothing before index 5: restored, it hands out index 5 at the earliest
     const restored = OutboundSenderChain.fromState(chain.toState())
     assert.equal(restored.exportKey().index, 5)
+  })
+})
+
+describe('signed distribution of sender chains', () => {
+  it('a chain is installed only with its owner\'s signature: one forged or re-signed by a relay is not', () => {
+    const { alice, bob, carol, bobsRoom } = room()
+    void bob
+    const real = OutboundSenderChain.create({ roomId: bobsRoom.roomId, epoch: 0, sender: alice.publicKey })
+    // carol relays a chain "of alice" she made up: unsigned, signed by herself, or alice's signature over another key
+    const fake = OutboundSenderChain.create({ roomId: bobsRoom.roomId, epoch: 0, sender: alice.publicKey }).exportKey()
+    const signedReal = decodeSenderKey(signSenderKey(real.exportKey(), alice, 0))
+    const forgeries = [
+      encodeSenderKey(fake),
+      signSenderKey(fake, carol, 0),
+      encodeSenderKey({ ...fake, signedMs: 0, signature: signedReal.signature })
+    ]
+    assert.deepEqual(bobsRoom.installSenderKeys(tables, forgeries, carol.publicKey), [])
+    assert.equal(bobsRoom.hasInbound(alice.publicKey, 0), false)
+    // alice's real one, relayed by carol: installed (a relay cannot forge, so it is as good as alice's)
+    assert.equal(bobsRoom.installSenderKeys(tables, [signSenderKey(real.exportKey(), alice, 0)], carol.publicKey).length, 1)
+    assert.equal(bobsRoom.hasInbound(alice.publicKey, 0), true)
+    assert.equal(bobsRoom.isRelayedChain(Buffer.from(alice.publicKey).toString('hex'), 0), true)
+  })
+
+  it('a relay hands a chain only to members admitted before its owner signed it', () => {
+    const { alice, carol, log, bobsRoom } = room()
+    const carolChain = OutboundSenderChain.create({ roomId: bobsRoom.roomId, epoch: 0, sender: carol.publicKey })
+    bobsRoom.installSenderKeys(tables, [signSenderKey(carolChain.exportKey(), carol, T0 + 1500)], carol.publicKey)
+    const relayed = (to: Ed25519PrivateKey): number => bobsRoom.allSenderKeys(tables, key(2), to.publicKey).keys.length - 1
+    assert.equal(relayed(alice), 1) // alice was a member when carol signed
+    // dave is admitted afterwards: bob does not relay carol's older signature to him
+    const inv = createInvite(log, alice, { role: 'member', expiresMs: T0 + 3_600_000, maxUses: 1, inviterPeerId: peer(1), addrs: [], nowMs: T0 })
+    log.append(inv.entry)
+    const dave = key(4)
+    const invKey = Ed25519PrivateKey.fromSeed(inv.ticket.inviteSeed)
+    log.append(log.createEntry(alice, { type: 'add', member: dave.publicKey, name: 'dave', role: 'member', peerId: peer(4), inviteKey: invKey.publicKey, inviteProof: signInviteUse(invKey, log.roomId, dave.publicKey, peer(4)) }, T0 + 2000))
+    assert.equal(relayed(dave), 0)
+    // once carol signs again, after dave's admission, bob relays that newer one to dave too
+    bobsRoom.installSenderKeys(tables, [signSenderKey(carolChain.exportKey(), carol, T0 + 3000)], carol.publicKey)
+    assert.equal(relayed(dave), 1)
+  })
+
+  it('an envelope that fails to open under a relayed chain is IGNOREd, under the owner\'s own REJECTed', () => {
+    const { alice, bobsRoom } = room()
+    const real = OutboundSenderChain.create({ roomId: bobsRoom.roomId, epoch: 0, sender: alice.publicKey })
+    bobsRoom.installSenderKeys(tables, [signSenderKey(real.exportKey(), alice, 0)], key(3).publicKey) // relayed by carol
+    const other = OutboundSenderChain.create({ roomId: bobsRoom.roomId, epoch: 0, sender: alice.publicKey }) // alice seals under another chain
+    const r = validateEnvelope(post(bobsRoom, alice, other, T0), bobsRoom.validationContext(T0))
+    assert.deepEqual([r.verdict, r.reason], ['ignore', 'decrypt-failed'])
+    const { alice: a2, bobsRoom: r2 } = room()
+    const direct = OutboundSenderChain.create({ roomId: r2.roomId, epoch: 0, sender: a2.publicKey })
+    r2.installSenderKeys(tables, [signSenderKey(direct.exportKey(), a2, 0)], a2.publicKey)
+    const wrong = OutboundSenderChain.create({ roomId: r2.roomId, epoch: 0, sender: a2.publicKey })
+    const r2v = validateEnvelope(post(r2, a2, wrong, T0), r2.validationContext(T0))
+    assert.deepEqual([r2v.verdict, r2v.reason], ['reject', 'decrypt-failed'])
   })
 })

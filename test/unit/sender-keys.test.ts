@@ -216,10 +216,11 @@ describe('SenderKey export and stored state', () => {
     const bytes = encodeSenderKey(sk)
     assert.deepEqual(decodeSenderKey(bytes), sk)
     const bad: Array<[Uint8Array, string]> = [
-      [new Uint8Array(129), 'the sender key is 129 bytes, more than 128'],
+      [new Uint8Array(193), 'the sender key is 193 bytes, more than 192'],
       [SenderKey.encode({ ...sk, chainKey: new Uint8Array(31) }), '"chain_key" expected 32 bytes, got 31'],
       [SenderKey.encode({ ...sk, roomId: new Uint8Array(0) }), '"room_id" expected 32 bytes, got 0'],
-      [Uint8Array.from([...bytes, 0x30, 0x01]), 'the sender key is not canonically encoded'],
+      [Uint8Array.from([...bytes, 0x10, 0x05]), 'the sender key is not canonically encoded'],
+      [SenderKey.encode({ ...sk, signature: new Uint8Array(63) }), '"signature" expected 0 or 64 bytes'],
       [bytes.subarray(0, bytes.length - 1), 'the sender key is not a valid protobuf']
     ]
     for (const [b, message] of bad) assert.throws(() => decodeSenderKey(b), { name: 'MalformedInputError', message })
