@@ -28,8 +28,8 @@ export interface KeyDistributionComponents {
   log: (message: string, level?: number) => void
   /** Told after every completed exchange. */
   exchanged: (room: Room, peer: string) => void
-  /** Told after an exchange that may have grown the room's log (entries travel with the keys). */
-  logChanged: (room: Room) => void
+  /** Told after an exchange that may have changed the room's log (entries travel with the keys), with our entries a concurrent branch won over. */
+  logChanged: (room: Room, dropped: Uint8Array[]) => void
 }
 
 export class KeyDistribution {
@@ -104,7 +104,7 @@ export class KeyDistribution {
         const stream = await this.#c.net().openStream(peer, KEYS_PROTOCOL)
         const result = await runKeys(stream, { log: room.log, memberKey: this.#c.identity.memberKey, senderKeys: this.#keysToGive(room, member.member), expectedPeer: member.member, timeoutMs: this.#timeoutMs })
         this.#install(room, result.peer, result.senderKeys)
-        this.#c.logChanged(room)
+        this.#c.logChanged(room, result.dropped)
         this.#c.log(`room ${room.name}: keys exchanged with ${peer}`)
         this.#c.exchanged(room, peer)
       } catch (err) {
@@ -130,7 +130,7 @@ export class KeyDistribution {
       const member = room.log.member(served.result.peer)
       if (member === undefined || peerIdText(member.peerId) !== remotePeer) throw new HandshakeError('the member is not on the peer it claims')
       this.received(room, served.result.peer, served.result.senderKeys, remotePeer)
-      this.#c.logChanged(room)
+      this.#c.logChanged(room, served.result.dropped)
       this.#c.log(`room ${room.name}: keys exchanged with ${remotePeer}`)
       this.#c.exchanged(room, remotePeer)
     } catch (err) {

@@ -266,7 +266,15 @@ export interface KeysResult {
   senderKeys: Uint8Array[]
   /** How many log entries we learned from it (already merged into our log: persist it). */
   merged: number
+  /** Entries of ours a concurrent branch won over (MembershipLog.merge): re-apply what is still valid. */
+  dropped: Uint8Array[]
 }
+
+/**
+ * A bundle carries the entries after the peer's head and this many before it: two logs of the
+ * same length that forked (two admins at once) see the first differing entry and settle the fork.
+ */
+const FORK_LOOKBACK = 16
 
 interface KeysOptions {
   memberKey: Ed25519PrivateKey
@@ -274,8 +282,12 @@ interface KeysOptions {
   senderKeys: Uint8Array[]
 }
 
-function mergeFrom (log: MembershipLog, entries: Uint8Array[]): number {
-  return entries.length === 0 ? 0 : log.merge(entries).added
+function mergeFrom (log: MembershipLog, entries: Uint8Array[]): { added: number, dropped: Uint8Array[] } {
+  return entries.length === 0 ? { added: 0, dropped: [] } : log.merge(entries)
+}
+
+function entriesFor (log: MembershipLog, peerHeadSeq: number): Uint8Array[] {
+  return log.entriesAfter(Math.max(0, Math.min(peerHeadSeq, log.head.seq) - FORK_LOOKBACK))
 }
 
 /** The dialling member: hello; reply → confirm + sealed bundle; bundle → result. */
@@ -324,7 +336,7 @@ export class KeysInitiator {
       const confirm = w.encodeFrame({ type: 'keys-confirm', bytes: w.encodeKeysConfirm({ signature: this.#opts.memberKey.sign(w.labelled(w.KEYS_LABELS.initiator, th1)) }) })
       const bundle = w.encodeKeyBundle({
         logHeadSeq: this.#log.head.seq,
-        log: this.#log.entriesAfter(reply.logHeadSeq),
+        log: entriesFor(this.#log, reply.logHeadSeq),
         senderKeys: role === 'poster' ? [] : this.#opts.senderKeys
       })
       return [confirm, this.#channel.seal(w.KEYS_LABELS.bundle, bundle)]
@@ -336,10 +348,10 @@ export class KeysInitiator {
       const frame = readFrame(frameBytes, 'sealed')
       const bundle = parse(w.decodeKeyBundle, this.#channel!.open(w.KEYS_LABELS.bundle, frame.bytes))
       this.#channel!.close()
-      const merged = mergeFrom(this.#log, bundle.log)
+      const { added: merged, dropped } = mergeFrom(this.#log, bundle.log)
       const role = this.#log.roleOf(this.#peer)
       if (role === undefined) throw new HandshakeError('the peer is no longer a member of the room')
-      return { peer: this.#peer, role, senderKeys: bundle.senderKeys, merged }
+      return { peer: this.#peer, role, senderKeys: bundle.senderKeys, merged, dropped }
     })
   }
 }
@@ -405,18 +417,18 @@ export class KeysResponder {
     return this.#steps.run('bundle', 'done', () => {
       const frame = readFrame(frameBytes, 'sealed')
       const bundle = parse(w.decodeKeyBundle, this.#channel!.open(w.KEYS_LABELS.bundle, frame.bytes))
-      const merged = mergeFrom(this.#log, bundle.log)
+      const { added: merged, dropped } = mergeFrom(this.#log, bundle.log)
       const peer = this.#hello!.member
       const role = this.#log.roleOf(peer)
       if (role === undefined) throw new HandshakeError('the peer is not a member of the room')
       const reply = w.encodeKeyBundle({
         logHeadSeq: this.#log.head.seq,
-        log: this.#log.entriesAfter(bundle.logHeadSeq),
+        log: entriesFor(this.#log, bundle.logHeadSeq),
         senderKeys: role === 'poster' ? [] : this.#opts.senderKeys
       })
       const out = this.#channel!.seal(w.KEYS_LABELS.bundle, reply)
       this.#channel!.close()
-      return { frame: out, result: { peer, role, senderKeys: bundle.senderKeys, merged } }
+      return { frame: out, result: { peer, role, senderKeys: bundle.senderKeys, merged, dropped } }
     })
   }
 }

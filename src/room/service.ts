@@ -129,7 +129,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       room: roomId => this.#rooms.get(hex(roomId)),
       log: this.#log,
       exchanged: (room, peer) => { this.emit('keys-exchanged', room, peer) },
-      logChanged: room => { this.#logChanged(room) }
+      logChanged: (room, dropped) => { this.#logChanged(room, dropped) }
     }, { timeoutMs: this.#timeoutMs, now: this.#now })
     this.#writer = new BatchWriter({ tables: this.#tables, show: m => { this.emit('message', m) }, log: this.#log }, {
       durableWithinMs: DURABLE_WITHIN_MS, idleFlushMs: IDLE_FLUSH_MS, prepareAfterMs: PREPARE_AFTER_MS
@@ -318,7 +318,23 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
    * epochs are deleted, and the keys exchange runs again so the new epoch's chains go to its
    * members only.
    */
-  #logChanged (room: Room): void {
+  /**
+   * A concurrent entry of another admin won a fork (lowest entry hash): DROPPED are the entries
+   * the losing branch held; ours among them that are still valid go on top of the winner and out
+   * to the room again (docs/PROTOCOL.md). The caller persists the log.
+   */
+  #reapply (room: Room, dropped: Uint8Array[]): void {
+    if (dropped.length === 0) return
+    const again = room.log.reapply(this.identity.memberKey, dropped)
+    this.#log(`room ${room.name}: a concurrent change won; ${again.length} of ${dropped.length} dropped entr${dropped.length === 1 ? 'y' : 'ies'} re-applied by us`)
+    for (const entry of again) void this.#broadcastLogEntry(room, entry)
+  }
+
+  #logChanged (room: Room, dropped: Uint8Array[] = []): void {
+    if (dropped.length > 0) {
+      this.#reapply(room, dropped)
+      this.#tables.batch(room.logStatements(this.#tables))
+    }
     this.#retryParked(room)
     const grew = room.takeLogGrowth()
     const from = room.takeEpochChange()
@@ -383,12 +399,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       const statements: SqlStatement[] = [room.inboundStatement(this.#tables, chain)]
       try {
         const { dropped } = room.log.merge([result.payload.logEntry])
-        // A concurrent entry of another admin won the fork (lowest entry hash): ours were dropped,
-        // and what is still valid of them goes on top of the winner (docs/PROTOCOL.md).
-        const again = dropped.length > 0 ? room.log.reapply(this.identity.memberKey, dropped) : []
+        this.#reapply(room, dropped)
         statements.push(...room.logStatements(this.#tables))
-        if (dropped.length > 0) this.#log(`room ${room.name}: a concurrent change won; ${again.length} of our ${dropped.length} dropped entr${dropped.length === 1 ? 'y' : 'ies'} re-applied`)
-        for (const entry of again) void this.#broadcastLogEntry(room, entry)
       } catch (err) {
         this.#log(`room ${room.name}: log entry from ${roomIdText(h.sender)} not applied: ${(err as Error).message}`)
       }

@@ -9,6 +9,14 @@ import { Proc, freePort } from '../helpers/proc.js'
 
 interface Shown { text: string, fromName: string }
 
+async function waitUntil (cond: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!await cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}
+
 describe('kick, leave, revoke between real nodes', { timeout: 180_000 }, () => {
   const { dir, cleanup } = tempDir('conclave-membership-')
   const home = { a: `${dir}/a`, b: `${dir}/b`, c: `${dir}/c`, d: `${dir}/d` }
@@ -85,13 +93,33 @@ describe('kick, leave, revoke between real nodes', { timeout: 180_000 }, () => {
     assert.equal(rooms.epoch, 1)
   })
 
+  it("role: a demoted admin's invites are refused (exit 2); a demotion to poster starts an epoch", async () => {
+    const up = await run('a', ['role', 'ops', 'bob', 'admin', '--json'])
+    assert.equal(up.code, 0, up.stderr)
+    assert.equal(JSON.parse(up.stdout).epoch, 1) // a promotion starts none
+    const bobRole = async (): Promise<string> => JSON.parse((await run('b', ['members', 'ops', '--json'])).stdout.trim().split('\n').find(l => l.includes('"bob"'))!).role
+    await waitUntil(async () => await bobRole() === 'admin', "bob's node to know he is an admin")
+    const ticket = (await run('b', ['invite', 'ops'])).stdout.trim()
+    assert.match(ticket, /^conclave/)
+    const down = await run('a', ['role', 'ops', 'bob', 'member', '--json'])
+    assert.equal(down.code, 0, down.stderr)
+    await waitUntil(async () => await bobRole() === 'member', "bob's node to know he is no admin any more")
+    const j = await runBinary(['join', '-', '--home', home.d, ...net], { input: ticket })
+    assert.equal(j.code, 2, j.stderr)
+    assert.match(j.stderr, /conclave: error: .*revoked/)
+    const poster = await run('a', ['role', 'ops', 'bob', 'poster', '--json'])
+    assert.equal(poster.code, 0, poster.stderr)
+    assert.equal(JSON.parse(poster.stdout).epoch, 2)
+    await listeners.b!.waitForStderr(/epoch 2 began/)
+  })
+
   it('leave: a new epoch for the others, and the room is gone from `rooms`', async () => {
     await listeners.b!.stop()
     const l = await runBinary(['leave', 'ops', '--json', '--home', home.b, ...net])
     assert.equal(l.code, 0, l.stderr)
-    assert.equal(JSON.parse(l.stdout).epoch, 2)
+    assert.equal(JSON.parse(l.stdout).epoch, 3)
     assert.equal((await run('b', ['rooms', '--json'])).stdout.trim(), '')
-    await listeners.a!.waitForStderr(/epoch 2 began/)
+    await listeners.a!.waitForStderr(/epoch 3 began/)
     const members = (await run('a', ['members', 'ops', '--json'])).stdout.trim().split('\n').map(m => JSON.parse(m).name)
     assert.deepEqual(members, ['alice'])
   })
