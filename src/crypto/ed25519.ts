@@ -1,5 +1,6 @@
 // Ed25519 signatures (RFC 8032, pure Ed25519): private key class, sign, and cached verify.
 import { sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto'
+import { ed25519 as nobleEd25519 } from '@noble/curves/ed25519.js'
 import { checkBytes, toHex, toUint8Array } from './bytes.js'
 import { LruCache } from './lru.js'
 import { randomBytes, wipe } from './random.js'
@@ -88,6 +89,26 @@ export function ed25519Verify (publicKey: Uint8Array, message: Uint8Array, signa
   } catch {
     return false
   }
+}
+
+/**
+ * Whether a public key may enter a room (a genesis creator, a member, an invite key): the
+ * canonical encoding (y < p, no "negative zero" x) of a point that is not of small order. A
+ * small-order key has signatures that verify for many messages, and a non-canonical one names the
+ * same point as another key; OpenSSL's verify accepts both, so they are refused where keys enter.
+ */
+export function ed25519PublicKeyAcceptable (publicKey: Uint8Array): boolean {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) return false
+  try {
+    const point = nobleEd25519.Point.fromBytes(publicKey, false)
+    return !point.isSmallOrder() && equalBytes(point.toBytes(), publicKey)
+  } catch {
+    return false
+  }
+}
+
+function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
 /** For tests and diagnostics: how many verification keys are cached now. */

@@ -10,7 +10,7 @@ export { randomBytes, constantTimeEqual, wipe } from './random.js'
 export { sha256, sha512, hmacSha256, hkdfSha256, HKDF_SHA256_MAX_LENGTH, HKDF_MAX_INFO_LENGTH } from './hash.js'
 export {
   ED25519_SEED_LENGTH, ED25519_PUBLIC_KEY_LENGTH, ED25519_SIGNATURE_LENGTH, ED25519_VERIFY_CACHE_SIZE,
-  Ed25519PrivateKey, ed25519Verify
+  Ed25519PrivateKey, ed25519Verify, ed25519PublicKeyAcceptable
 } from './ed25519.js'
 export { X25519_KEY_LENGTH, X25519PrivateKey } from './x25519.js'
 export {

@@ -25,13 +25,14 @@ export type ValidationReason =
   | 'too-large' | 'malformed' | 'bad-version' | 'wrong-room' // reject
   | 'non-member' | 'revoked' // reject
   | 'closed-epoch' // reject: an ended epoch, past its grace window or after the sender moved on
-  | 'unknown-epoch' // ignore: an epoch newer than ours (fetch the log)
+  | 'unknown-epoch' // ignore: the epoch after ours, from a member, validly signed (fetch the log)
+  | 'epoch-too-far' // reject: more than one epoch ahead of our log
   | 'bad-signature' // reject
   | 'duplicate' // ignore: (sender, epoch, index) seen before
   | 'too-old' | 'too-new' // reject
   | 'missing-keys' | 'key-expired' | 'gap-too-large' // ignore: no key for it (fetch keys / too late / too far ahead)
   | 'decrypt-failed' | 'bad-payload' // reject: signed by a member but does not open or decode
-export type MemberStatus = 'member' | 'poster' | 'admin' | 'revoked' | 'unknown' | 'future-epoch' | 'closed-epoch'
+export type MemberStatus = 'member' | 'poster' | 'admin' | 'revoked' | 'unknown' | 'future-epoch' | 'epoch-too-far' | 'closed-epoch'
 
 /**
  * What the validator may ask of the room; every function must be side-effect free. Senders are
@@ -165,15 +166,18 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
   // 5. membership at the envelope's epoch
   const sender = hex(header.sender)
   const status = ctx.memberAt(sender, header.epoch)
-  if (status === 'future-epoch') return { verdict: 'ignore', reason: 'unknown-epoch', header }
+  if (status === 'epoch-too-far') return { verdict: 'reject', reason: 'epoch-too-far', header }
   if (status === 'revoked') return { verdict: 'reject', reason: 'revoked', header }
   if (status === 'closed-epoch') return { verdict: 'reject', reason: 'closed-epoch', header }
-  if (status !== 'member' && status !== 'poster' && status !== 'admin') return { verdict: 'reject', reason: 'non-member', header }
-  const role = status
-  // 6. signature over the exact received header and ciphertext
+  const future = status === 'future-epoch'
+  if (!future && status !== 'member' && status !== 'poster' && status !== 'admin') return { verdict: 'reject', reason: 'non-member', header }
+  // 6. signature over the exact received header and ciphertext (for the next epoch too: junk
+  // tagged with an epoch we do not know yet costs its sender, never only us)
   if (!ed25519Verify(header.sender, signingBytes(env.headerBytes, env.ciphertext), env.signature)) {
-    return { verdict: 'reject', reason: 'bad-signature', header, role }
+    return future ? { verdict: 'reject', reason: 'bad-signature', header } : { verdict: 'reject', reason: 'bad-signature', header, role: status }
   }
+  if (future) return { verdict: 'ignore', reason: 'unknown-epoch', header }
+  const role = status
   // From here on results carry the message id (VerifiedResult).
   // 7. replay
   if (ctx.seen(sender, header.epoch, header.index)) return new VerifiedResult('ignore', 'duplicate', env, role)

@@ -4,7 +4,7 @@
 // Keys:  A→B hello · B→A reply | refused · A→B confirm + sealed bundle · B→A sealed bundle
 // Each method takes the received frame bytes and returns the frame(s) to send; a method called
 // out of order, a bad signature or a tampered frame throws HandshakeError and ends the session.
-import { type Ed25519PrivateKey, X25519PrivateKey, ed25519Verify, sha256 } from '../crypto/index.js'
+import { type Ed25519PrivateKey, X25519PrivateKey, ed25519PublicKeyAcceptable, ed25519Verify, sha256 } from '../crypto/index.js'
 import {
   type ConclaveError, ExitCode, HandshakeError, JoinRefusedError, MalformedInputError,
   TicketExpiredError, TicketRevokedError, TicketUsedUpError
@@ -170,6 +170,7 @@ export class JoinResponder {
   #check (hello: w.JoinHello): [w.RefusalCode, string] | undefined {
     const log = this.#log
     if (!equal(hello.roomId, log.roomId)) return ['UNKNOWN_ROOM', 'this peer is not in that room']
+    if (!ed25519PublicKeyAcceptable(hello.member)) return ['MALFORMED', 'the member key is not a valid Ed25519 public key']
     if (log.roleOf(this.#adminKey.publicKey) !== 'admin') return ['NOT_ADMIN', 'this member is not an admin of the room']
     if (log.isMember(hello.member)) return ['ALREADY_MEMBER', 'you are already a member of the room']
     const status = log.inviteStatus(hello.inviteKey, this.#now())

@@ -3,7 +3,7 @@
 // Every entry is checked against the state replayed up to it, so the log is verifiable without
 // asking anyone. Failures are MembershipLogError('membership log entry 3 rejected: bad signature');
 // a batch (append, merge, load) is all-or-nothing: state changes only when every entry passed.
-import { ed25519Verify, type Ed25519PrivateKey } from '../crypto/index.js'
+import { ed25519PublicKeyAcceptable, ed25519Verify, type Ed25519PrivateKey } from '../crypto/index.js'
 import { LogForkError, MalformedInputError, MembershipLogError } from '../errors.js'
 import {
   decodeLogEntry, decodeSignedLogEntry, inviteUseInput, logSigningInput,
@@ -160,6 +160,7 @@ export class MembershipLog {
     if (!equal(entry.roomId, roomId)) throw reject(0, 'the room id does not match the genesis')
     if (options.roomId !== undefined && !equal(options.roomId, roomId)) throw reject(0, 'the genesis is not the one of the expected room')
     if (!equal(entry.author, genesis.creator)) throw reject(0, 'the genesis is not signed by its creator')
+    if (!ed25519PublicKeyAcceptable(genesis.creator)) throw reject(0, 'the creator key is not a valid Ed25519 public key')
     if (!ed25519Verify(entry.author, logSigningInput(entryBytes), signature)) throw reject(0, 'bad signature')
     const creator: MemberInfo = {
       member: genesis.creator, memberId: memberIdFromPublicKey(genesis.creator), name: genesis.creatorName, role: 'admin', peerId: genesis.creatorPeerId, addedSeq: 0, addedMs: genesis.createdMs
@@ -396,6 +397,7 @@ export class MembershipLog {
         throw reject(seq, 'a second genesis entry')
       case 'invite': {
         if (!isAdmin) throw reject(seq, 'the author is not an admin')
+        if (!ed25519PublicKeyAcceptable(body.inviteKey)) throw reject(seq, 'the invite key is not a valid Ed25519 public key')
         const k = hex(body.inviteKey)
         if (s.invites.has(k)) throw reject(seq, 'the invite key is already in use')
         s.invites.set(k, { inviteKey: body.inviteKey, role: body.role, expiresMs: body.expiresMs, maxUses: body.maxUses, author: entry.author, seq, uses: 0, revoked: false })
@@ -403,6 +405,7 @@ export class MembershipLog {
       }
       case 'add': {
         if (!isAdmin) throw reject(seq, 'the author is not an admin')
+        if (!ed25519PublicKeyAcceptable(body.member)) throw reject(seq, 'the member key is not a valid Ed25519 public key')
         const k = hex(body.member)
         if (s.members.has(k)) throw reject(seq, 'the member is already in the room')
         const invite = s.invites.get(hex(body.inviteKey))

@@ -275,8 +275,10 @@ export class Room {
    * and only while the sender has not sent in a later epoch (then it has seen the end itself).
    */
   #memberStatusHex (senderHex: string, epoch: number): MemberStatus {
-    if (epoch > this.log.epoch) return 'future-epoch'
+    if (epoch > this.log.epoch + 1) return 'epoch-too-far'
     if (this.log.isRevokedHex(senderHex)) return 'revoked'
+    // The next epoch: its entry may be on its way to us. Only a member of ours can be in it.
+    if (epoch > this.log.epoch) return this.log.roleOfHex(senderHex) === undefined ? 'unknown' : 'future-epoch'
     const role = this.log.roleOfHex(senderHex, epoch)
     if (role === undefined) return 'unknown'
     if (epoch < this.log.epoch && this.#epochClosed(senderHex, epoch)) return 'closed-epoch'

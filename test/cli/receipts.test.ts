@@ -30,9 +30,9 @@ it('send --wait counts signed receipts of distinct members', { timeout: 120_000 
   assert.match(two.stderr, /2 member\(s\) confirmed receipt/)
   await bob.waitFor('the message', () => bob.stdout.some(l => l.includes('please confirm')))
 
-  const three = await runBinary(['send', 'ops', 'and again', '--wait', '3', '--timeout', '2s', '--home', home.c, ...viaA])
+  const three = await runBinary(['send', 'ops', 'and again', '--wait', '3', '--timeout', '5s', '--home', home.c, ...viaA])
   assert.equal(three.code, 3, three.stderr)
-  assert.equal(three.stderr, "conclave: error: only 2 of 3 member(s) confirmed receipt within 2s\nconclave: hint: the others may be offline; raise --timeout or lower --wait\n")
+  assert.equal(three.stderr, "conclave: error: only 2 of 3 member(s) confirmed receipt within 5s\nconclave: hint: the others may be offline; raise --timeout or lower --wait\n")
 
   const bad = await runBinary(['send', 'ops', '--wait', '1', '--home', home.c, ...viaA], { input: 'a\nb\n' })
   assert.equal(bad.code, 2)

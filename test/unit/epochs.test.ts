@@ -174,3 +174,22 @@ describe('signed distribution of sender chains', () => {
     assert.deepEqual([r2v.verdict, r2v.reason], ['reject', 'decrypt-failed'])
   })
 })
+
+describe('envelopes of epochs we do not know yet', () => {
+  it('the next epoch: IGNOREd only from a member with a valid signature; junk there is REJECTed; two ahead is REJECTed', () => {
+    const { alice, bobsRoom } = room()
+    const next = OutboundSenderChain.create({ roomId: bobsRoom.roomId, epoch: 1, sender: alice.publicKey })
+    const ok = validateEnvelope(post(bobsRoom, alice, next, T0), bobsRoom.validationContext(T0))
+    assert.deepEqual([ok.verdict, ok.reason], ['ignore', 'unknown-epoch'])
+    // the same envelope with its signature broken: the sender pays (REJECT), not only us
+    const bytes = post(bobsRoom, alice, next, T0)
+    bytes[bytes.length - 1] ^= 1
+    const forged = validateEnvelope(bytes, bobsRoom.validationContext(T0))
+    assert.deepEqual([forged.verdict, forged.reason], ['reject', 'bad-signature'])
+    const stranger = key(9)
+    const fromStranger = OutboundSenderChain.create({ roomId: bobsRoom.roomId, epoch: 1, sender: stranger.publicKey })
+    assert.deepEqual(((r) => [r.verdict, r.reason])(validateEnvelope(post(bobsRoom, stranger, fromStranger, T0), bobsRoom.validationContext(T0))), ['reject', 'non-member'])
+    const far = OutboundSenderChain.create({ roomId: bobsRoom.roomId, epoch: 2, sender: alice.publicKey })
+    assert.deepEqual(((r) => [r.verdict, r.reason])(validateEnvelope(post(bobsRoom, alice, far, T0), bobsRoom.validationContext(T0))), ['reject', 'epoch-too-far'])
+  })
+})
