@@ -183,7 +183,7 @@ describe('envelopes of epochs we do not know yet', () => {
     assert.deepEqual([ok.verdict, ok.reason], ['ignore', 'unknown-epoch'])
     // the same envelope with its signature broken: the sender pays (REJECT), not only us
     const bytes = post(bobsRoom, alice, next, T0)
-    bytes[bytes.length - 1] ^= 1
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1
     const forged = validateEnvelope(bytes, bobsRoom.validationContext(T0))
     assert.deepEqual([forged.verdict, forged.reason], ['reject', 'bad-signature'])
     const stranger = key(9)
