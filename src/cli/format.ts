@@ -15,10 +15,35 @@ export function nickColor (memberId: string): number {
   return NICK_COLORS[h % NICK_COLORS.length]!
 }
 
-/** Strips terminal control sequences from text that came over the network before it is shown. */
+/* eslint-disable no-control-regex */
+/** C0 and C1 controls (ESC starts every terminal sequence), tab excepted; newline included. */
+const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g
+/** Bidi embeddings, overrides and isolates, and the invisible direction marks: they reorder what follows. */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+/** Zero-width characters: in a name they make two different names look the same. */
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g
+/* eslint-enable no-control-regex */
+const REPLACEMENT = '\uFFFD'
+/** How a continuation line of a message starts: under the time, visibly not a new message. */
+export const CONTINUATION = '         | '
+
+/**
+ * One field that came over the network (a name, a title, a tag, a room name) made safe for a
+ * terminal, on one line: every control character (newline included), bidi control and
+ * zero-width character becomes U+FFFD, so it can neither forge a line nor reorder the text.
+ */
 export function safeText (s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, c => c === '\t' ? c : '\uFFFD')
+  return s.replace(CONTROLS, c => c === '\t' ? c : REPLACEMENT).replace(BIDI, REPLACEMENT).replace(ZERO_WIDTH, REPLACEMENT)
+}
+
+/**
+ * A message's text for a terminal: its own newlines are kept, each further line starts with
+ * CONTINUATION (so "\n12:00:00 alice: ..." inside bob's text cannot pass for alice's line);
+ * other controls and bidi controls become U+FFFD. Zero-width joiners stay (emoji and scripts need
+ * them); the name shown is always the verified sender's, never taken from the text.
+ */
+export function safeBody (s: string): string {
+  return s.split(/\r?\n/).map(line => line.replace(CONTROLS, c => c === '\t' ? c : REPLACEMENT).replace(BIDI, REPLACEMENT)).join('\n' + CONTINUATION)
 }
 
 export function humanLine (m: ShownMessage, color: boolean, showRoom: boolean): string {
@@ -28,7 +53,7 @@ export function humanLine (m: ShownMessage, color: boolean, showRoom: boolean): 
   const prio = m.priority !== null && m.priority !== 3 ? `[p${m.priority}] ` : ''
   const title = m.title !== null ? `${safeText(m.title)}: ` : ''
   const tags = m.tags.length > 0 ? '  ' + m.tags.map(t => `#${safeText(t)}`).join(' ') : ''
-  return `${time} ${room}${nick}: ${prio}${title}${safeText(m.text)}${tags}`
+  return `${time} ${room}${nick}: ${prio}${title}${safeBody(m.text)}${tags}`
 }
 
 export function printMessage (out: Output, m: ShownMessage, options: { color?: boolean, showRoom?: boolean } = {}): void {
