@@ -13,10 +13,25 @@ const ID_BYTES = 32
 const SERVE_WAIT_MS = 10_000
 /** Ids remembered as accepted (enough for the last envelopes of any sender). */
 const REMEMBERED = 4096
+/** Questions waiting for an answer at once, across all peers: past it, one is answered at once. */
+const MAX_WAITING = 256
+/** How long a neighbour may take to send its question. */
+const READ_DEADLINE_MS = 5_000
 
 export class HandoffTracker {
   readonly #accepted = new Set<string>()
   readonly #waiters = new Map<string, Array<() => void>>()
+  readonly #serveWaitMs: number
+  readonly #readDeadlineMs: number
+  #waiting = 0
+
+  constructor (options: { serveWaitMs?: number, readDeadlineMs?: number } = {}) {
+    this.#serveWaitMs = options.serveWaitMs ?? SERVE_WAIT_MS
+    this.#readDeadlineMs = options.readDeadlineMs ?? READ_DEADLINE_MS
+  }
+
+  /** Questions waiting now (bounded by MAX_WAITING; each leaves when answered or timed out). */
+  get waiting (): number { return this.#waiting }
 
   /** Record an accepted envelope by its message id in hex (the validator calls this). */
   accepted (key: string): void {
@@ -28,19 +43,34 @@ export class HandoffTracker {
 
   async #wait (key: string, timeoutMs: number): Promise<boolean> {
     if (this.#accepted.has(key)) return true
+    if (this.#waiting >= MAX_WAITING) return false // a flood of questions about unknown ids
+    this.#waiting++
     return await new Promise<boolean>(resolve => {
-      const timer = setTimeout(() => resolve(this.#accepted.has(key)), timeoutMs)
+      const wake = (): void => { clearTimeout(timer); this.#waiting--; resolve(true) }
+      const timer = setTimeout(() => {
+        // leave nothing behind: a peer asking about ids that never come must not grow our state
+        const list = this.#waiters.get(key)
+        const i = list?.indexOf(wake) ?? -1
+        if (i >= 0) list!.splice(i, 1)
+        if (list?.length === 0) this.#waiters.delete(key)
+        this.#waiting--
+        resolve(this.#accepted.has(key))
+      }, timeoutMs)
       const list = this.#waiters.get(key) ?? []
-      list.push(() => { clearTimeout(timer); resolve(true) })
+      list.push(wake)
       this.#waiters.set(key, list)
     })
   }
 
   /** Answers one question on an inbound stream. */
   async serve (stream: FramedStream): Promise<void> {
-    const id = await stream.read(ID_BYTES)
-    if (id === undefined || id.length !== ID_BYTES) { stream.abort(new Error('malformed hand-off request')); return }
-    const ok = await this.#wait(hex(id), SERVE_WAIT_MS)
+    let timer: NodeJS.Timeout | undefined
+    const id = await Promise.race([
+      stream.read(ID_BYTES),
+      new Promise<undefined>(resolve => { timer = setTimeout(() => resolve(undefined), this.#readDeadlineMs) })
+    ]).finally(() => { clearTimeout(timer) })
+    if (id === undefined || id.length !== ID_BYTES) { stream.abort(new Error('malformed or late hand-off request')); return }
+    const ok = await this.#wait(hex(id), this.#serveWaitMs)
     await stream.write(Uint8Array.of(ok ? 1 : 0))
     await stream.close()
   }
