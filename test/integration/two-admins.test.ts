@@ -4,30 +4,19 @@
 // invite allows two uses), so both joiners end as members everywhere.
 import '../../src/polyfill.ts'
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { IdentityVault } from '../../src/room/identity.js'
 import type { Room } from '../../src/room/room.js'
-import { RoomService } from '../../src/room/service.js'
-import { History, MIGRATIONS, RoomTables, Store, loadSqlJs } from '../../src/store/index.js'
-import { createTransport, type Transport } from '../../src/transport/index.js'
 import { tempDir } from '../helpers/cli.js'
+import { type Member, startMember, stopMembers } from '../fixtures/room-member.js'
 import { loopbackAddr, waitFor } from '../fixtures/transport-helpers.js'
 
-interface Member { service: RoomService, transport: Transport, store: Store, room?: Room }
 
 describe('two admins admitting at once', { timeout: 120_000 }, () => {
   const { dir, cleanup } = tempDir('conclave-two-admins-')
   const members: Member[] = []
 
   async function member (name: string): Promise<Member> {
-    const home = join(dir, name)
-    const identity = await new IdentityVault({}, { path: join(home, 'identity.json') }).create({ name })
-    const store = await Store.open({ sqlJs: await loadSqlJs() }, { path: join(home, 'conclave.db'), migrations: MIGRATIONS })
-    const transport = await createTransport({ privateKey: await identity.peerPrivateKey() }, { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
-    const service = new RoomService({ identity, tables: new RoomTables({ store }), history: new History({ store }), transport })
-    await service.start()
-    const m = { service, transport, store }
+    const m = await startMember(dir, name)
     members.push(m)
     return m
   }
@@ -46,7 +35,7 @@ describe('two admins admitting at once', { timeout: 120_000 }, () => {
   })
 
   after(async () => {
-    for (const m of members) { await m.service.stop(); await m.transport.stop(); await m.store.close() }
+    await stopMembers(members)
     cleanup()
   })
 
