@@ -1,6 +1,6 @@
 // Runs the join and keys handshakes (pure state machines in handshake.ts) over framed libp2p
-// streams: a deadline on every read, a small limit on the first frame (its sender has proved
-// nothing yet), and on any failure the stream is aborted. Both sides of both protocols live here.
+// streams: a deadline on every read, a small limit on each side's first frame (its sender has
+// proved nothing yet), and on any failure the stream is aborted. Both sides of both protocols live here.
 import { HandshakeError } from '../errors.js'
 import type { FramedStream } from '../transport/index.js'
 import { FIRST_FRAME_MAX_BYTES, FRAME_MAX_BYTES, decodeFrame, decodeJoinHello, decodeKeysHello, encodeFrame, encodeJoinRefused } from '../wire/handshake.js'
@@ -38,7 +38,8 @@ export async function runJoin (stream: FramedStream, init: { ticket: Ticket, mem
   return await guarded(stream, async () => {
     const j = new JoinInitiator({}, { ticket: init.ticket, memberKey: init.memberKey, name: init.name, peers: { local: init.peerId, remote: peerIdBytes(stream.remotePeer) } })
     await stream.write(j.hello())
-    j.onChallenge(await readFrame(stream, init.timeoutMs))
+    // the responder has proved nothing yet either: its first frame (a challenge or a refusal) is small
+    j.onChallenge(await readFrame(stream, init.timeoutMs, FIRST_FRAME_MAX_BYTES))
     await stream.write(j.onLog(await readFrame(stream, init.timeoutMs)))
     const result = j.onWelcome(await readFrame(stream, init.timeoutMs))
     await stream.write(j.bundle(init.ownSenderKeys(result)))
@@ -110,7 +111,7 @@ export async function runKeys (stream: FramedStream, init: {
       ...(init.expectedPeer !== undefined ? { expectedPeer: init.expectedPeer } : {})
     })
     await stream.write(k.hello())
-    await stream.write(k.onReply(await readFrame(stream, init.timeoutMs)))
+    await stream.write(k.onReply(await readFrame(stream, init.timeoutMs, FIRST_FRAME_MAX_BYTES)))
     const result = k.onBundle(await readFrame(stream, init.timeoutMs))
     await stream.finish(FINISH_GRACE_MS)
     return result

@@ -150,7 +150,7 @@ describe('receipts: what a relaying member passes back', () => {
 describe('receipts: bounded state', () => {
   it('one neighbour holds at most 1024 ways back: past that its messages get our receipt but no route', async () => {
     const { r, passed } = receipts(bob)
-    const id = (n: number): Uint8Array => { const b = new Uint8Array(32); new DataView(b.buffer).setUint32(0, n); return b }
+    const id = (n: number): Uint8Array<ArrayBuffer> => { const b = new Uint8Array(32); new DataView(b.buffer).setUint32(0, n); return b }
     for (let i = 0; i < 1100; i++) r.accepted(roomA, id(i), 'greedy')
     await new Promise(resolve => setImmediate(resolve))
     passed.length = 0
