@@ -90,3 +90,46 @@ describe('skipped keys at rest', () => {
     assert.throws(() => InboundSenderChain.fromStateAndSkipped(chain.toCoreState(), [[600, new Uint8Array(32)]]), { name: 'CorruptFileError' })
   })
 })
+
+describe('skipped keys in a real store', () => {
+  it('survive a reload from the sql.js file (migration 5), and a key used before the stop stays used', async () => {
+    const { Store, MIGRATIONS, RoomTables, loadSqlJs } = await import('../../src/store/index.js')
+    const { tempDir, removeDir } = await import('../fixtures/store-helpers.js')
+    const dir = tempDir()
+    try {
+      const sqlJs = await loadSqlJs()
+      const path = `${dir}/conclave.db`
+      const alice = key(1); const bob = key(2)
+      const log = MembershipLog.create(alice, { name: 'ops', creatorName: 'alice', creatorPeerId: peer(1), nonce: new Uint8Array(16), createdMs: T0 })
+      const inv = createInvite(log, alice, { role: 'member', expiresMs: T0 + 3_600_000, maxUses: 5, inviterPeerId: peer(1), addrs: [], nowMs: T0 })
+      log.append(inv.entry)
+      const invKey = Ed25519PrivateKey.fromSeed(inv.ticket.inviteSeed)
+      log.append(log.createEntry(alice, { type: 'add', member: bob.publicKey, name: 'bob', role: 'member', peerId: peer(2), inviteKey: invKey.publicKey, inviteProof: signInviteUse(invKey, log.roomId, bob.publicKey, peer(2)) }, T0 + 1000))
+      const store = await Store.open({ sqlJs }, { path, migrations: MIGRATIONS })
+      const t = new RoomTables({ store })
+      const room = new Room({ log, me: alice.publicKey, joinedAt: T0, persistedLogLength: 0 })
+      const chain = OutboundSenderChain.create({ roomId: room.roomId, epoch: 0, sender: bob.publicKey })
+      t.batch([...t.saveRoomStatements({ roomId: room.roomId, name: room.name, topic: room.topic, joinedAt: T0 }, log.toBytes()), ...room.installSenderKeys(t, [signSenderKey(chain.exportKey(), bob, T0 + 2000)], bob.publicKey)])
+      const envs = Array.from({ length: 40 }, (_, i) => sealEnvelope({ roomId: room.roomId, epoch: 0, senderKey: bob, chain, tsMs: T0 + 5000 + i, payload: { message: { text: `m${i}` } } }).bytes)
+      // the last one first (39 skipped keys become rows), then #3: one row deleted
+      for (const i of [39, 3]) {
+        const r = validateEnvelope(envs[i]!, room.validationContext(T0 + 6000))
+        assert.equal(r.verdict, 'accept')
+        t.batch(room.inboundStatements(t, r.chain!))
+      }
+      assert.equal(store.all('SELECT idx FROM skipped_keys').length, 38)
+      const state = store.all<{ state: Uint8Array }>('SELECT state FROM sender_chains WHERE outbound = 0')[0]!.state
+      assert.ok(state.length < 200, `the chain row holds no skipped keys (${state.length} bytes)`)
+      store.close()
+      const again = await Store.open({ sqlJs }, { path, migrations: MIGRATIONS })
+      const reloaded = Room.load(new RoomTables({ store: again }), { roomId: room.roomId, joinedAt: T0 }, alice.publicKey)
+      const verdict = (i: number): string => { const r = validateEnvelope(envs[i]!, reloaded.validationContext(T0 + 6000)); return `${r.verdict}:${r.reason}` }
+      assert.equal(verdict(3), 'ignore:duplicate', 'used before the stop')
+      assert.equal(verdict(7), 'accept:ok', 'a skipped key read back from its row')
+      assert.equal(verdict(39), 'ignore:duplicate')
+      again.close()
+    } finally {
+      removeDir(dir)
+    }
+  })
+})
