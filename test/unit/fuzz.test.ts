@@ -36,6 +36,7 @@ describe(`fuzz targets, short run (seed ${SEED}; FUZZ_SEED to change it)`, () =>
       assert.equal(s.accepts, 0)
       assert.ok(s.ok > 0, `${t.name}: no input was accepted, so the oracle was never exercised`)
       assert.ok(s.rejections > 0, `${t.name}: no input was refused`)
+      assert.ok(s.peakRssMb < 1024, `${t.name}: peak RSS ${s.peakRssMb} MB`)
     })
   }
 })
