@@ -2,6 +2,7 @@
 // that fills each field by its name and type (one sample per oneof alternative), so a message added or
 // changed in a .proto gets seeds without anyone writing them by hand.
 import { readdirSync, readFileSync } from 'node:fs'
+import { HANDSHAKE_VERSION } from '../../src/wire/handshake.js'
 
 export interface ProtoField { name: string, camel: string, type: string, repeated: boolean, oneof?: string }
 export interface ProtoMessage { name: string, file: string, fields: ProtoField[] }
@@ -41,7 +42,9 @@ export function parseProto (text: string, file: string, into: ProtoSchema): void
       const name = next(); expect('{')
       const fields: ProtoField[] = []
       for (let f = next(); f !== '}'; f = next()) {
-        if (f === 'oneof') {
+        if (f === 'reserved' || f === 'option') {
+          skipTo(';')
+        } else if (f === 'oneof') {
           const group = next(); expect('{')
           for (let g = next(); g !== '}'; g = next()) field(fields, g, group)
         } else {
@@ -98,8 +101,11 @@ function bytesLength (name: string): number {
 export type Variant = 0 | 1 | 2
 export const VARIANTS: readonly Variant[] = [0, 1, 2]
 
-function numberFor (name: string, variant: Variant): number {
-  if (name === 'version') return 1
+/** The version each schema file's messages carry (the handshakes are at 2, everything else at 1). */
+const VERSIONS: Record<string, number> = { 'handshake.proto': HANDSHAKE_VERSION }
+
+function numberFor (name: string, variant: Variant, file: string): number {
+  if (name === 'version') return VERSIONS[file] ?? 1
   if (variant === 2) return 0
   const big = variant === 1
   if (/_ms$|seq/.test(name)) return big ? Number.MAX_SAFE_INTEGER : /_ms$/.test(name) ? 1_700_000_000_000 : 1
@@ -131,7 +137,7 @@ function valueFor (synth: Synth, owner: string, f: ProtoField, depth: number, va
   if (f.type === 'bytes') return bytesFor(synth, owner, f, depth, variant)
   if (f.type === 'string') return stringFor(f.name, variant)
   if (f.type === 'bool') return variant !== 2
-  if (SCALARS.has(f.type)) return numberFor(f.name, variant)
+  if (SCALARS.has(f.type)) return numberFor(f.name, variant, synth.schema.messages.get(owner)?.file ?? '')
   const values = synth.schema.enums.get(f.type)
   if (values !== undefined) return (values.find(v => v.number !== 0) ?? values[0])?.name
   return samples(synth, f.type, depth + 1, variant)[0]

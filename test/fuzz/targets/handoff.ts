@@ -87,7 +87,7 @@ export function handoffServeTarget (): Target<Wire> {
     show: showWire,
     check: async (input): Promise<Verdict> => {
       const { stream, memory } = open(input)
-      await tracker.serve(stream) // a throw (a TransportError for a broken frame) is classified by the harness
+      await tracker.serve(stream, 'fuzzer', true) // a throw (a TransportError for a broken frame) is classified by the harness
       const question = firstFrame(input.bytes)
       const answer = memory.sent.map(s => Array.from(s))
       const asked = question?.length === 32
