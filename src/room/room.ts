@@ -284,6 +284,11 @@ export class Room {
     return this.#relayedChains.has(chainKeyHex(epoch, senderHex))
   }
 
+  /** What we hold of every received chain, for a catch-up request (the SyncHave). */
+  haves (): Array<{ epoch: number, sender: Uint8Array, startIndex: number, nextIndex: number, missing: number[] }> {
+    return [...this.#inbound.values()].map(c => ({ epoch: c.epoch, sender: c.sender, startIndex: c.startIndex, nextIndex: c.nextIndex, missing: c.skippedIndexes() }))
+  }
+
   hasInbound (sender: Uint8Array, epoch: number): boolean {
     return this.#inbound.has(chainKey(epoch, sender))
   }

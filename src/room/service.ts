@@ -21,6 +21,8 @@ import { MembershipLog } from './membership.js'
 import { Room } from './room.js'
 import { type ShownMessage, showAll } from './shown.js'
 import { BatchWriter } from './writer.js'
+import { CatchUp, SYNC_PROTOCOL } from './sync.js'
+import { SYNC_PAGE_MAX_BYTES } from '../wire/sync.js'
 import { decodeLogEntry, decodeSignedLogEntry, type LogBody, type RoleName } from '../wire/membership.js'
 import { resolveMember, shortFingerprint } from './member-ref.js'
 
@@ -104,6 +106,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #keys: KeyDistribution
   readonly #handoff = new HandoffTracker()
   readonly #handshakeBudget = new StreamBudget(HANDSHAKE_BUDGET)
+  /** Catch-ups served at once, across all peers (each pages through the store). */
+  readonly #syncBudget = new StreamBudget(8)
+  readonly #catchUp: CatchUp
   /** Per room, the id of the last envelope we accepted and forwarded to other neighbours. */
   readonly #relayed = new Map<Room, Uint8Array>()
   /** Per room, envelopes waiting for their sender's chain (see #park). */
@@ -133,13 +138,21 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       net: () => this.#net(),
       room: roomId => this.#rooms.get(hex(roomId)),
       log: this.#log,
-      exchanged: (room, peer) => { this.emit('keys-exchanged', room, peer) },
+      exchanged: (room, peer) => { this.emit('keys-exchanged', room, peer); this.#catchUpFrom(room, peer) },
       logChanged: (room, dropped) => { this.#logChanged(room, dropped) }
     }, { timeoutMs: this.#timeoutMs, now: this.#now })
     this.#writer = new BatchWriter({ tables: this.#tables, show: m => { this.emit('message', m) }, log: this.#log }, {
       durableWithinMs: DURABLE_WITHIN_MS, idleFlushMs: IDLE_FLUSH_MS, prepareAfterMs: PREPARE_AFTER_MS
     })
     this.#receipts = new Receipts({ identity: this.identity, net: () => this.#net(), room: roomId => this.#rooms.get(hex(roomId)), log: this.#log })
+    this.#catchUp = new CatchUp({
+      identity: this.identity,
+      history: this.#history,
+      net: () => this.#net(),
+      room: roomId => this.#rooms.get(hex(roomId)),
+      deliver: (room, envelope, fromPeer) => this.#validate(room, envelope, fromPeer, true).verdict,
+      log: this.#log
+    })
     for (const row of this.#tables.rooms()) {
       const room = Room.load(this.#tables, row, this.identity.memberPublicKey)
       this.#rooms.set(hex(room.roomId), room)
@@ -379,10 +392,25 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     await net.handle(KEYS_PROTOCOL, async (stream, remotePeer) => { await this.#keys.serve(stream, remotePeer) }, handshakes)
     await net.handle(HANDOFF_PROTOCOL, async (stream, remotePeer) => { await this.#handoff.serve(stream, remotePeer, this.#subscribesToOurs(remotePeer)) }, { maxFrameBytes: 64, maxInboundStreams: 16 })
     await net.handle(RECEIPT_PROTOCOL, async (stream, remotePeer) => { await this.#receipts.serve(stream, remotePeer) }, { maxFrameBytes: 256, maxInboundStreams: 16 })
-    net.on('peer:connect', peer => { for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer) })
+    await net.handle(SYNC_PROTOCOL, async (stream, remotePeer) => { await this.#catchUp.serve(stream, remotePeer) },
+      { maxFrameBytes: SYNC_PAGE_MAX_BYTES + 64, maxInboundStreams: 2, budget: this.#syncBudget, readTimeoutMs: 30_000 })
+    // On every connection to a member (a start, a new peer, a peer back after a network drop):
+    // the keys exchange, then catch-up from it in the background.
+    const meet = (peer: string): void => {
+      for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer).then(() => { this.#catchUpFrom(room, peer) })
+    }
+    net.on('peer:connect', meet)
     this.#started = true
     for (const room of this.#rooms.values()) this.#subscribe(room)
-    for (const peer of net.connections()) for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer)
+    for (const peer of net.connections()) meet(peer)
+  }
+
+  /** Catch-up of ROOM from PEER when PEER is another member's node (anyone who stores envelopes, a poster included, can serve). */
+  #catchUpFrom (room: Room, peer: string): void {
+    if (!this.#started || this.#rooms.get(hex(room.roomId)) !== room || !room.log.isMember(this.identity.memberPublicKey)) return
+    const member = room.log.members().find(m => peerIdText(m.peerId) === peer)
+    if (member === undefined || hex(member.member) === hex(this.identity.memberPublicKey)) return
+    void this.#catchUp.start(room, peer)
   }
 
   /** Whether PEER subscribes to the topic of one of our rooms (only such peers publish to us). */
@@ -396,8 +424,12 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     this.#net().subscribe(room.topic, (from, data) => this.#validate(room, data, from).verdict, () => {})
   }
 
-  /** The topic validator: verdict per SPEC 3.7, and on accept the durable write and the event. */
-  #validate (room: Room, data: Uint8Array, fromPeer: string): ValidationResult {
+  /**
+   * The topic validator: verdict per SPEC 3.7, and on accept the durable write and the event.
+   * Catch-up (CAUGHTUP) runs the same steps and counters on envelopes a member served us: they
+   * are not forwarded (gossip never saw them), ask for no receipt, and show as caught up.
+   */
+  #validate (room: Room, data: Uint8Array, fromPeer: string, caughtUp = false): ValidationResult {
     const result = validateEnvelope(data, room.validationContext(this.#now()))
     room.count(result.verdict, result.reason)
     if (this.#logEnvelopes) this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
@@ -408,7 +440,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined || result.chain === undefined) return result
     const h = result.header
     const chain = result.chain
-    const forwarded = this.#net().forwardsTo(room.topic, fromPeer)
+    const forwarded = !caughtUp && this.#net().forwardsTo(room.topic, fromPeer)
     if (forwarded) this.#relayed.set(room, result.id!)
     if (result.payload.type === 'log-entry') {
       this.#handoff.accepted(hex(result.id!))
@@ -444,10 +476,12 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
         text: m.text, title: m.title === '' ? undefined : m.title, priority: m.priority === 0 ? undefined : m.priority, tags: m.tags,
         envelope: data, receivedAt, lines: m.lines.length > 0 ? m.lines : undefined
       }
-      const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
+      const after = m.wantReceipts && !caughtUp ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
       this.#writer.prepare(chain)
       this.#writer.state(chain, () => room.inboundStatements(this.#tables, chain))
-      this.#writer.queue([this.#history.appendStatement(stored)], showAll(room, stored, idHex), after)
+      const shown = showAll(room, stored, idHex)
+      if (caughtUp) for (const one of shown) one.caughtUp = true
+      this.#writer.queue([this.#history.appendStatement(stored)], shown, after)
     }, urgent)
     return result
   }
