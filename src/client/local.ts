@@ -183,13 +183,14 @@ export class LocalClient implements Client {
     if (wait !== undefined && (!Number.isSafeInteger(wait) || wait < 1)) throw new UsageError('--wait must be a whole number of at least 1')
     const { service, room } = this.#networked(ref)
     const deadline = Date.now() + options.timeoutMs
-    const reachable = await service.waitForReaders(room, options.timeoutMs)
-    if (!reachable && options.alone !== 'store') throw nobody(room, options.timeoutMs)
+    const queue = options.alone === 'queue' && wait === undefined
+    const reachable = await service.waitForReaders(room, queue ? 0 : options.timeoutMs)
+    if (!reachable && options.alone !== 'store' && !queue) throw nobody(room, options.timeoutMs)
     if (reachable) await service.rotateIfDue(room)
     const sealed = service.seal(room, { text, ...meta, wantReceipts: wait !== undefined })
     const answer = { room: room.name, roomId: room.id, id: sealed.id }
     this.#last.set(room, sealed.id)
-    if (!reachable) return { ...answer, recipients: 0 }
+    if (!reachable) return { ...answer, recipients: 0, queued: true }
     const readers = service.readers(room)
     if (wait === undefined && readers > 0) {
       // Answer like a broker that has taken the message: sealed, our copy queued for the store, a
@@ -341,6 +342,6 @@ function seconds (ms: number): string {
 
 function nobody (room: Room, timeoutMs: number): NobodyReachableError {
   return new NobodyReachableError(`nobody in room '${room.name}' was reachable within ${seconds(timeoutMs)}`, {
-    hint: 'another member must be online (conclave chat/listen/daemon) and reachable: on the LAN by mDNS, or give --bootstrap MULTIADDR'
+    hint: "another member must be online (conclave chat/listen/daemon) and reachable: on the LAN by mDNS, or give --bootstrap MULTIADDR; or keep a node running ('conclave daemon'): then a message nobody can take is stored and delivered when a member comes back"
   })
 }

@@ -26,10 +26,12 @@ export interface PublishOptions {
   /** How long to wait for a reachable member, and then for receipts. */
   timeoutMs: number
   /**
-   * Nobody reachable: 'fail' (NobodyReachableError, exit 3) or 'store' (the message is sealed and
-   * kept in this home's store only: interactive chat, where the user already saw the line).
+   * Nobody reachable: 'fail' (NobodyReachableError, exit 3), 'store' (the message is sealed and
+   * kept in this home's store: interactive chat, where the user already saw the line) or 'queue'
+   * (the same, at once, without waiting for a reader: a running node keeps it and members that
+   * come back get it by catch-up; `send` through a running node without --wait).
    */
-  alone?: 'fail' | 'store'
+  alone?: 'fail' | 'store' | 'queue'
 }
 
 export interface PublishResult {
@@ -40,6 +42,8 @@ export interface PublishResult {
   recipients: number
   /** With `wait`: how many members confirmed. */
   receipts?: number
+  /** Set when nobody was reachable: the message is in this home's store, for catch-up to deliver. */
+  queued?: true
 }
 
 export interface LinesOptions extends MessageMeta {
