@@ -48,6 +48,8 @@ export interface RoomServiceOptions {
   rotateAfterMessages?: number
   /** ... or once the epoch is this old (from the signed time of the entry that started it). */
   rotateAfterMs?: number
+  /** History kept per room: at most this many messages (the newest) and none older than this. */
+  retain?: { messages?: number, ageMs?: number }
 }
 
 /** Envelopes waiting for their sender's chain: at most this many per room, for at most this long. */
@@ -57,6 +59,11 @@ const PARK_MS = 30_000
 /** Defaults of the rotation limits (docs/PROTOCOL.md "Rotation"). */
 export const ROTATE_AFTER_MESSAGES = 10_000
 export const ROTATE_AFTER_MS = 7 * 24 * 3600 * 1000
+/** Default retention per room (docs/PROTOCOL.md "Catch-up"): 30 days is also the validator's oldest. */
+export const RETAIN_MESSAGES = 100_000
+export const RETAIN_MS = 30 * 24 * 3600 * 1000
+/** How often retention runs while a node is up (and once at start). */
+const RETAIN_EVERY_MS = 60_000
 
 /** What a membership change did: the epoch after it, the readers its entry was handed to now. */
 export interface MembershipChange {
@@ -109,6 +116,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   /** Catch-ups served at once, across all peers (each pages through the store). */
   readonly #syncBudget = new StreamBudget(8)
   readonly #catchUp: CatchUp
+  readonly #retain: { messages: number, ageMs: number }
+  #retainTimer: NodeJS.Timeout | undefined
   /** Per room, the id of the last envelope we accepted and forwarded to other neighbours. */
   readonly #relayed = new Map<Room, Uint8Array>()
   /** Per room, envelopes waiting for their sender's chain (see #park). */
@@ -131,6 +140,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     this.#timeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
     this.#logEnvelopes = options.logEnvelopes ?? false
     this.#rotateAfterMessages = options.rotateAfterMessages ?? ROTATE_AFTER_MESSAGES
+    this.#retain = { messages: options.retain?.messages ?? RETAIN_MESSAGES, ageMs: options.retain?.ageMs ?? RETAIN_MS }
     this.#rotateAfterMs = options.rotateAfterMs ?? ROTATE_AFTER_MS
     this.#keys = new KeyDistribution({
       identity: this.identity,
@@ -151,6 +161,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       net: () => this.#net(),
       room: roomId => this.#rooms.get(hex(roomId)),
       deliver: (room, envelope, fromPeer) => this.#validate(room, envelope, fromPeer, true).verdict,
+      oldestMs: () => this.#now() - this.#retain.ageMs,
       log: this.#log
     })
     for (const row of this.#tables.rooms()) {
@@ -401,6 +412,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     }
     net.on('peer:connect', meet)
     this.#started = true
+    this.applyRetention()
+    this.#retainTimer = setInterval(() => { this.applyRetention() }, RETAIN_EVERY_MS)
+    this.#retainTimer.unref()
     for (const room of this.#rooms.values()) this.#subscribe(room)
     for (const peer of net.connections()) meet(peer)
   }
@@ -751,7 +765,26 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   }
 
   /** Stops the network side; the caller closes the store. */
+  /**
+   * Keeps each room's history within the retention limits (--retain): the newest messages up to
+   * the count, none older than the age. Every member applies its own; catch-up serves nothing
+   * beyond them. Returns how many rows went.
+   */
+  applyRetention (): number {
+    let removed = 0
+    const oldest = this.#now() - this.#retain.ageMs
+    for (const room of this.#rooms.values()) {
+      const before = this.#history.count(room.roomId)
+      if (before === 0) continue
+      this.#tables.batch([...this.#writer.takePending(), ...this.#history.retainStatements(room.roomId, this.#retain.messages, oldest)])
+      removed += before - this.#history.count(room.roomId)
+    }
+    if (removed > 0) this.#log(`retention: ${removed} message(s) past ${this.#retain.messages} per room or older than ${Math.round(this.#retain.ageMs / 86_400_000)} day(s) removed`, 1)
+    return removed
+  }
+
   async stop (): Promise<void> {
+    clearInterval(this.#retainTimer)
     this.#keys.stop()
     // Queued rows, and our chains' exact positions so the next run continues without a gap.
     await this.#writer.close([...this.#rooms.values()].flatMap(room => room.outboundStatements(this.#tables)))

@@ -31,6 +31,8 @@ export interface CatchUpComponents {
   room: (roomId: Uint8Array) => Room | undefined
   /** Validates one envelope exactly like a live one and, when accepted, stores and shows it. */
   deliver: (room: Room, envelope: Uint8Array, fromPeer: string) => Verdict
+  /** Nothing sent before this is served (the retention age). */
+  oldestMs: () => number
   log: (message: string, level?: number) => void
 }
 
@@ -125,6 +127,7 @@ export class CatchUp {
     const haves = new Map<string, { start: number, next: number, missing: Set<number> }>()
     for (const c of decodeSyncHave(f.bytes).chains) haves.set(`${c.epoch}:${hex(c.sender)}`, { start: c.startIndex, next: c.nextIndex, missing: new Set(c.missing) })
     const reader = hex(hello.member)
+    const oldest = this.#c.oldestMs()
     let after = 0
     let page: Uint8Array[] = []
     let pageBytes = 0
@@ -139,7 +142,7 @@ export class CatchUp {
       const rows = this.#c.history.syncPage(room.roomId, after, ROWS_PER_QUERY)
       for (const r of rows) {
         after = r.rowid
-        if (r.epoch === null || r.chainIndex === null) continue
+        if (r.epoch === null || r.chainIndex === null || r.ts < oldest) continue
         const senderHex = hex(r.sender)
         if (senderHex === reader) continue // its own: it has them
         const have = haves.get(`${r.epoch}:${senderHex}`)

@@ -28,7 +28,10 @@ const COLUMNS = 'id, room_id, ts, sender, epoch, chain_index, text, title, prior
 const SQL_INSERT = `INSERT OR IGNORE INTO messages (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const SQL_LAST = `SELECT ${COLUMNS} FROM messages WHERE room_id = ? ORDER BY ts DESC, rowid DESC LIMIT ?`
 const SQL_LAST_SINCE = `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND ts >= ? ORDER BY ts DESC, rowid DESC LIMIT ?`
-const SQL_SYNC_PAGE = 'SELECT rowid AS rowid, sender, epoch, chain_index, envelope FROM messages WHERE room_id = ? AND rowid > ? ORDER BY rowid LIMIT ?'
+const SQL_SYNC_PAGE = 'SELECT rowid AS rowid, ts, sender, epoch, chain_index, envelope FROM messages WHERE room_id = ? AND rowid > ? ORDER BY rowid LIMIT ?'
+const SQL_RETAIN_AGE = 'DELETE FROM messages WHERE room_id = ? AND ts < ?'
+/** Deletes what arrived before the COUNT-th newest row (nothing when there are fewer). */
+const SQL_RETAIN_COUNT = 'DELETE FROM messages WHERE room_id = ? AND rowid < (SELECT rowid FROM messages WHERE room_id = ? ORDER BY rowid DESC LIMIT 1 OFFSET ?)'
 const SQL_COUNT = 'SELECT count(*) AS n FROM messages'
 const SQL_COUNT_ROOM = 'SELECT count(*) AS n FROM messages WHERE room_id = ?'
 const SQL_HAS = 'SELECT 1 AS found FROM messages WHERE id = ?'
@@ -128,9 +131,14 @@ export class History {
    * A page of a room's envelopes in arrival order, after ROWID (0: from the start), for catch-up:
    * what each row is (sender, epoch, chain index) and the envelope as received or sent.
    */
-  syncPage (roomId: Uint8Array, afterRowid: number, limit: number): Array<{ rowid: number, sender: Uint8Array, epoch: number | null, chainIndex: number | null, envelope: Uint8Array }> {
-    return this.store.all<{ rowid: number, sender: Uint8Array, epoch: number | null, chain_index: number | null, envelope: Uint8Array }>(SQL_SYNC_PAGE, [roomId, afterRowid, limit])
-      .map(r => ({ rowid: r.rowid, sender: r.sender, epoch: r.epoch, chainIndex: r.chain_index, envelope: r.envelope }))
+  syncPage (roomId: Uint8Array, afterRowid: number, limit: number): Array<{ rowid: number, ts: number, sender: Uint8Array, epoch: number | null, chainIndex: number | null, envelope: Uint8Array }> {
+    return this.store.all<{ rowid: number, ts: number, sender: Uint8Array, epoch: number | null, chain_index: number | null, envelope: Uint8Array }>(SQL_SYNC_PAGE, [roomId, afterRowid, limit])
+      .map(r => ({ rowid: r.rowid, ts: r.ts, sender: r.sender, epoch: r.epoch, chainIndex: r.chain_index, envelope: r.envelope }))
+  }
+
+  /** Retention of one room: keep the newest MAXMESSAGES rows (by arrival) and none with ts before OLDESTMS. */
+  retainStatements (roomId: Uint8Array, maxMessages: number, oldestMs: number): SqlStatement[] {
+    return [[SQL_RETAIN_AGE, [roomId, oldestMs]], [SQL_RETAIN_COUNT, [roomId, roomId, maxMessages - 1]]]
   }
 
   has (id: Uint8Array): boolean {

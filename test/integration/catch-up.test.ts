@@ -69,3 +69,41 @@ describe('catch-up from a member other than the sender', { timeout: 180_000 }, (
     assert.equal(counters['accept:ok'], N)
   })
 })
+
+describe('retention', { timeout: 120_000 }, () => {
+  const { dir, cleanup } = tempDir('conclave-retain-')
+  const running: Member[] = []
+  after(async () => { await stopMembers(running); cleanup() })
+
+  it('keeps the newest N per room and none older than the age; catch-up serves nothing beyond it', async () => {
+    let clock = Date.now()
+    const now = (): number => clock
+    const alice = await startMember(dir, 'alice', { now, retain: { messages: 100, ageMs: 3_600_000 } })
+    running.push(alice)
+    const room = alice.service.createRoom('ops')
+    const ticket = await alice.service.invite(room, { role: 'member', expiresMs: clock + 600_000, maxUses: 1, addrs: [loopbackAddr(alice.transport)] })
+    const bob = await startMember(dir, 'bob', { now })
+    bob.room = await bob.service.join(ticket, { timeoutMs: 20_000 })
+    await waitFor(() => alice.service.readers(room) === 1, 'bob readable', 10_000)
+    await alice.service.exchangeWithConnected(room)
+    await stopMembers([bob])
+    // two hours ago: 20 messages that age out; then 300 of which the newest 100 stay
+    clock -= 2 * 3_600_000
+    for (let i = 0; i < 20; i++) alice.service.seal(room, { text: `old ${i}` })
+    clock += 2 * 3_600_000
+    for (let i = 0; i < 300; i++) alice.service.seal(room, { text: `new ${i}` })
+    await new Promise(resolve => setTimeout(resolve, 100)) // the writer's batch
+    alice.service.applyRetention()
+    const kept = alice.service.history(room, { limit: 1000 }).map(m => m.text)
+    assert.equal(kept.length, 100)
+    assert.deepEqual(kept, Array.from({ length: 100 }, (_, i) => `new ${200 + i}`))
+    const bob2 = await restartMember(dir, 'bob', { now })
+    running.push(bob2)
+    const shown: string[] = []
+    bob2.service.on('message', m => { shown.push(m.text) })
+    await bob2.transport.dial(loopbackAddr(alice.transport))
+    await waitFor(() => shown.length === 100, `bob to catch up the 100 kept (has ${shown.length})`, 30_000)
+    await new Promise(resolve => setTimeout(resolve, 500))
+    assert.deepEqual(shown, kept)
+  })
+})
