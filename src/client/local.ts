@@ -249,7 +249,7 @@ export class LocalClient implements Client {
     const queue = new MessageQueue()
     if (options.sinceMs !== undefined) {
       const backlog = rooms.flatMap(r => service.history(r.room, { limit: HISTORY_MAX, sinceMs: options.sinceMs }))
-      backlog.sort((a, b) => a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0)
+      backlog.sort((a, b) => a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
       for (const m of backlog) queue.push(m)
     }
     const on = (m: ShownMessage): void => { if (wanted.has(m.roomId)) queue.push(m) }

@@ -26,8 +26,10 @@ export const MESSAGE_ID_BYTES = 32
 
 const COLUMNS = 'id, room_id, ts, sender, epoch, chain_index, text, title, priority, tags, envelope, received_at, lines'
 const SQL_INSERT = `INSERT OR IGNORE INTO messages (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-const SQL_LAST = `SELECT ${COLUMNS} FROM messages WHERE room_id = ? ORDER BY ts DESC, rowid DESC LIMIT ?`
-const SQL_LAST_SINCE = `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND ts >= ? ORDER BY ts DESC, rowid DESC LIMIT ?`
+// By the sender's time, then the message id: every member orders a room the same way, whatever
+// the order things arrived in (live, or caught up later). Index messages_room_ts_id (migration 6).
+const SQL_LAST = `SELECT ${COLUMNS} FROM messages WHERE room_id = ? ORDER BY ts DESC, id DESC LIMIT ?`
+const SQL_LAST_SINCE = `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND ts >= ? ORDER BY ts DESC, id DESC LIMIT ?`
 const SQL_SYNC_PAGE = 'SELECT rowid AS rowid, ts, sender, epoch, chain_index, envelope FROM messages WHERE room_id = ? AND rowid > ? ORDER BY rowid LIMIT ?'
 const SQL_RETAIN_AGE = 'DELETE FROM messages WHERE room_id = ? AND ts < ?'
 /** Deletes what arrived before the COUNT-th newest row (nothing when there are fewer). */
