@@ -704,6 +704,7 @@ export namespace SyncHave {
 export interface SyncPage {
   envelopes: Uint8Array<ArrayBuffer>[]
   done: boolean
+  total: number
 }
 
 export namespace SyncPage {
@@ -728,13 +729,19 @@ export namespace SyncPage {
           w.bool(obj.done)
         }
 
+        if ((obj.total != null && obj.total !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.total)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           envelopes: [],
-          done: false
+          done: false,
+          total: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -753,6 +760,10 @@ export namespace SyncPage {
             }
             case 2: {
               obj.done = reader.bool()
+              break
+            }
+            case 3: {
+              obj.total = reader.uint32()
               break
             }
             default: {
@@ -796,6 +807,13 @@ export namespace SyncPage {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.total`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -819,6 +837,11 @@ export namespace SyncPage {
     value: boolean
   }
 
+  export interface SyncPageTotalFieldEvent {
+    field: '$.total'
+    value: number
+  }
+
   export function encode (obj: Partial<SyncPage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncPage.codec())
   }
@@ -827,7 +850,7 @@ export namespace SyncPage {
     return decodeMessage(buf, SyncPage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncPage>): Generator<SyncPageEnvelopesFieldEvent | SyncPageDoneFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncPage>): Generator<SyncPageEnvelopesFieldEvent | SyncPageDoneFieldEvent | SyncPageTotalFieldEvent> {
     return streamMessage(buf, SyncPage.codec(), opts)
   }
 }

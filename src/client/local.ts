@@ -13,6 +13,7 @@ import { ADDRS_META, type Home } from './home.js'
 import { inviteAddrs } from './addrs.js'
 import { HISTORY_MAX } from './types.js'
 import type {
+  CatchUpProgress,
   Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MembershipOptions, MembershipResult, MessageMeta,
   NodeCommand, PublishOptions, PublishResult, RoomInfo, StatusInfo, Subscription
 } from './types.js'
@@ -260,6 +261,13 @@ export class LocalClient implements Client {
     return queue
   }
 
+  onCatchUp (listener: (p: CatchUpProgress) => void): () => void {
+    const service = this.#home.service
+    if (service === undefined) return () => {}
+    service.on('catch-up', listener)
+    return () => { service.off('catch-up', listener) }
+  }
+
   async status (options: { waitMs: number }): Promise<StatusInfo> {
     const service = this.#home.service
     const net = this.#home.transport
@@ -284,7 +292,8 @@ export class LocalClient implements Client {
         membersOnline: service.members(room).filter(m => online.includes(m.peerId)).map(m => ({ name: m.name, memberId: m.memberId })),
         meshPeers: net.meshPeers(room.topic).length,
         lastMessage: last?.ts ?? null,
-        validator: { ...room.counters }
+        validator: { ...room.counters },
+        catchUp: service.catchUpCounts(room)
       }
     })
     return {

@@ -2,6 +2,8 @@
 // room service (client/local.ts) and over the home's control socket (client/socket.ts).
 import type { RoleName } from '../wire/membership.js'
 import type { ShownMessage } from '../room/shown.js'
+import type { CatchUpProgress } from '../room/sync.js'
+export type { CatchUpProgress } from '../room/sync.js'
 
 export type { ShownMessage }
 
@@ -119,6 +121,8 @@ export interface StatusInfo {
     meshPeers: number
     lastMessage: string | null
     validator: Record<string, number>
+    /** Catch-up in this node's run: catch-ups run and running, envelopes received and new, envelopes served to others. */
+    catchUp: { runs: number, running: number, received: number, accepted: number, served: number }
   }>
 }
 
@@ -145,6 +149,11 @@ export interface Client {
   /** New messages of ROOMS as they are stored (those since SINCEMS first); includes ours. */
   subscribe: (rooms: string[], options: { sinceMs?: number }) => Promise<Subscription>
   status: (options: { waitMs: number }) => Promise<StatusInfo>
+  /**
+   * Progress of catch-ups this process's node receives (only when it runs the node: through the
+   * socket there is none). Returns the function that stops listening.
+   */
+  onCatchUp?: (listener: (p: CatchUpProgress) => void) => () => void
   /**
    * Removes MEMBER (member id, unique display name or fingerprint prefix; an ambiguous name is a
    * UsageError listing the candidates) with a signed Remove entry; starts a new epoch.

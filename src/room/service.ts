@@ -21,7 +21,7 @@ import { MembershipLog } from './membership.js'
 import { Room } from './room.js'
 import { type ShownMessage, showAll } from './shown.js'
 import { BatchWriter } from './writer.js'
-import { CatchUp, SYNC_PROTOCOL } from './sync.js'
+import { CatchUp, type CatchUpProgress, SYNC_PROTOCOL } from './sync.js'
 import { SYNC_PAGE_MAX_BYTES } from '../wire/sync.js'
 import { decodeLogEntry, decodeSignedLogEntry, type LogBody, type RoleName } from '../wire/membership.js'
 import { resolveMember, shortFingerprint } from './member-ref.js'
@@ -98,7 +98,7 @@ const HANDSHAKE_BUDGET = 32
 /** Join or keys streams one connection may have open at once (a member needs one per room). */
 const HANDSHAKE_STREAMS_PER_CONNECTION = 4
 
-export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [ShownMessage], 'keys-exchanged': [Room, string] }> {
+export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [ShownMessage], 'keys-exchanged': [Room, string], 'catch-up': [CatchUpProgress] }> {
   readonly identity: Identity
   readonly #tables: RoomTables
   readonly #history: History
@@ -162,6 +162,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       room: roomId => this.#rooms.get(hex(roomId)),
       deliver: (room, envelope, fromPeer) => this.#validate(room, envelope, fromPeer, true).verdict,
       oldestMs: () => this.#now() - this.#retain.ageMs,
+      progress: p => { this.emit('catch-up', p) },
       log: this.#log
     })
     for (const row of this.#tables.rooms()) {
@@ -765,6 +766,11 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   }
 
   /** Stops the network side; the caller closes the store. */
+  /** What catch-up did for ROOM in this run (status --json). */
+  catchUpCounts (room: Room): { runs: number, running: number, received: number, accepted: number, served: number } {
+    return { ...(this.#catchUp.counts.get(room.name) ?? { runs: 0, running: 0, received: 0, accepted: 0, served: 0 }) }
+  }
+
   /**
    * Keeps each room's history within the retention limits (--retain): the newest messages up to
    * the count, none older than the age. Every member applies its own; catch-up serves nothing

@@ -34,10 +34,15 @@ export interface CatchUpComponents {
   /** Nothing sent before this is served (the retention age). */
   oldestMs: () => number
   log: (message: string, level?: number) => void
+  /** Told after each page of a catch-up we receive. */
+  progress?: (p: CatchUpProgress) => void
 }
 
 /** Per room: what catch-up did in this process (status --json). */
 export interface CatchUpCounts { runs: number, running: number, received: number, accepted: number, served: number }
+
+/** One catch-up under way: after every page, and once more when done. */
+export interface CatchUpProgress { room: string, peer: string, received: number, accepted: number, total: number, done: boolean }
 
 export class CatchUp {
   readonly #c: CatchUpComponents
@@ -82,6 +87,7 @@ export class CatchUp {
       await stream.write(encodeSyncFrame({ type: 'have', bytes: encodeSyncHave({ chains }) }))
       let received = 0
       let accepted = 0
+      let total = 0
       while (true) {
         const bytes = await stream.read()
         if (bytes === undefined) throw new HandshakeError('the peer ended the catch-up before its last page')
@@ -89,12 +95,14 @@ export class CatchUp {
         if (frame.type === 'refused') throw new HandshakeError('the peer refused to catch us up')
         if (frame.type !== 'page') throw new HandshakeError(`unexpected ${frame.type} frame in a catch-up`)
         const page = decodeSyncPage(frame.bytes)
+        if (received === 0 && page.total > 0) total = page.total
         for (const envelope of page.envelopes) {
           received++
           counts.received++
           if (this.#c.deliver(room, envelope, peer) === 'accept') { accepted++; counts.accepted++ }
         }
-        if (received > 0 && page.envelopes.length > 0) this.#c.log(`room ${room.name}: catching up from ${peer}: ${accepted} new of ${received}`, 1)
+        if (page.envelopes.length > 0) this.#c.log(`room ${room.name}: catching up from ${peer}: ${received} of ${Math.max(total, received)} received, ${accepted} new`, 1)
+        this.#c.progress?.({ room: room.name, peer, received, accepted, total: Math.max(total, received), done: page.done })
         if (page.done) break
       }
       await stream.finish(2000)
@@ -128,28 +136,41 @@ export class CatchUp {
     for (const c of decodeSyncHave(f.bytes).chains) haves.set(`${c.epoch}:${hex(c.sender)}`, { start: c.startIndex, next: c.nextIndex, missing: new Set(c.missing) })
     const reader = hex(hello.member)
     const oldest = this.#c.oldestMs()
-    let after = 0
+    /** Whether the reader lacks, and may read, the row's envelope. */
+    const wanted = (r: { ts: number, sender: Uint8Array, epoch: number | null, chainIndex: number | null }): boolean => {
+      if (r.epoch === null || r.chainIndex === null || r.ts < oldest) return false
+      const senderHex = hex(r.sender)
+      if (senderHex === reader) return false // its own: it has them
+      const have = haves.get(`${r.epoch}:${senderHex}`)
+      // No chain of that sender and epoch: it cannot read those (or was not a member then).
+      if (have === undefined || r.chainIndex < have.start) return false
+      if (r.chainIndex < have.next && !have.missing.has(r.chainIndex)) return false
+      return room.log.isMember(hello.member, r.epoch)
+    }
+    // Two passes over the store, one page of rows at a time: count (for the reader's progress),
+    // then send. Neither holds more than ROWS_PER_QUERY rows in memory.
+    let total = 0
+    for (let after = 0; ;) {
+      const rows = this.#c.history.syncPage(room.roomId, after, ROWS_PER_QUERY)
+      for (const r of rows) { after = r.rowid; if (wanted(r)) total++ }
+      if (rows.length < ROWS_PER_QUERY) break
+    }
     let page: Uint8Array[] = []
     let pageBytes = 0
+    let first = true
     const counts = this.#counts(room)
     const flush = async (done: boolean): Promise<void> => {
-      await stream.write(encodeSyncFrame({ type: 'page', bytes: encodeSyncPage({ envelopes: page, done }) }))
+      await stream.write(encodeSyncFrame({ type: 'page', bytes: encodeSyncPage({ envelopes: page, done, total: first ? total : 0 }) }))
       counts.served += page.length
+      first = false
       page = []
       pageBytes = 0
     }
-    while (true) {
+    for (let after = 0; ;) {
       const rows = this.#c.history.syncPage(room.roomId, after, ROWS_PER_QUERY)
       for (const r of rows) {
         after = r.rowid
-        if (r.epoch === null || r.chainIndex === null || r.ts < oldest) continue
-        const senderHex = hex(r.sender)
-        if (senderHex === reader) continue // its own: it has them
-        const have = haves.get(`${r.epoch}:${senderHex}`)
-        // No chain of that sender and epoch: it cannot read those (or was not a member then).
-        if (have === undefined || r.chainIndex < have.start) continue
-        if (r.chainIndex < have.next && !have.missing.has(r.chainIndex)) continue
-        if (!room.log.isMember(hello.member, r.epoch)) continue
+        if (!wanted(r)) continue
         if (page.length === SYNC_PAGE_ENVELOPES_MAX || pageBytes + r.envelope.length + 8 > SYNC_PAGE_MAX_BYTES) await flush(false)
         page.push(r.envelope)
         pageBytes += r.envelope.length + 8

@@ -28,7 +28,7 @@ export interface SyncFrame { type: SyncFrameType, bytes: Uint8Array }
 export interface SyncHello { version: number, roomId: Uint8Array, member: Uint8Array, signature: Uint8Array }
 export interface ChainHave { epoch: number, sender: Uint8Array, startIndex: number, nextIndex: number, missing: number[] }
 export interface SyncHave { chains: ChainHave[] }
-export interface SyncPage { envelopes: Uint8Array[], done: boolean }
+export interface SyncPage { envelopes: Uint8Array[], done: boolean, total: number }
 
 type Ab = Uint8Array<ArrayBuffer>
 const ab = (b: Uint8Array): Ab => b as Ab
@@ -97,13 +97,14 @@ export function decodeSyncHave (bytes: Uint8Array): SyncHave {
 }
 
 function checkPage (p: SyncPage): void {
+  if (!Number.isSafeInteger(p.total) || p.total < 0 || p.total > UINT32_MAX) throw new MalformedInputError('sync page: total is not a count')
   if (p.envelopes.length > SYNC_PAGE_ENVELOPES_MAX) throw new MalformedInputError(`sync page: ${p.envelopes.length} envelopes, over the limit of ${SYNC_PAGE_ENVELOPES_MAX}`)
   for (const e of p.envelopes) checkMaxLength('sync page', 'envelope', e, 1, ENVELOPE_MAX_BYTES)
 }
 
 export function encodeSyncPage (p: SyncPage): Uint8Array {
   checkPage(p)
-  return pb.SyncPage.encode({ envelopes: p.envelopes as Ab[], done: p.done })
+  return pb.SyncPage.encode({ envelopes: p.envelopes as Ab[], done: p.done, total: p.total })
 }
 
 export function decodeSyncPage (bytes: Uint8Array): SyncPage {
