@@ -53,6 +53,7 @@ export class Room {
   readonly #relayedChains = new Set<string>()
   /** Per sender (hex): its rate budget (see SENDER_RATE_PER_SECOND). */
   readonly #rates = new Map<string, { tokens: number, at: number }>()
+  #catchUpCtx: ValidationContext | undefined
   /** Counts chains, or newer signatures of chains, received: something new to relay. */
   relayNews = 0
   /** The log length whose growth the last takeLogGrowth() saw. */
@@ -387,6 +388,17 @@ export class Room {
     }
     this.#ctx.nowMs = nowMs
     return this.#ctx
+  }
+
+  /**
+   * The context for envelopes catch-up brought: the same steps, but no sender rate budget (they
+   * are history the reader asked for, in pages it pulls; the budget guards live gossip).
+   */
+  catchUpContext (nowMs: number): ValidationContext {
+    const live = this.validationContext(nowMs)
+    this.#catchUpCtx ??= { ...live, admit: undefined }
+    this.#catchUpCtx.nowMs = nowMs
+    return this.#catchUpCtx
   }
 
   /** A token bucket per sender: SENDER_BURST envelopes at once, SENDER_RATE_PER_SECOND sustained. */

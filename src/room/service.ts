@@ -445,7 +445,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
    * are not forwarded (gossip never saw them), ask for no receipt, and show as caught up.
    */
   #validate (room: Room, data: Uint8Array, fromPeer: string, caughtUp = false): ValidationResult {
-    const result = validateEnvelope(data, room.validationContext(this.#now()))
+    const result = validateEnvelope(data, caughtUp ? room.catchUpContext(this.#now()) : room.validationContext(this.#now()))
     room.count(result.verdict, result.reason)
     if (this.#logEnvelopes) this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
     if (result.verdict === 'ignore' && result.reason === 'missing-keys' && result.header !== undefined) {
