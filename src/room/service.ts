@@ -766,6 +766,11 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   }
 
   /** Stops the network side; the caller closes the store. */
+  /** Runs a catch-up of ROOM from PEER now and waits for it (what every meeting with a member starts). */
+  async catchUpNow (room: Room, peer: string): Promise<void> {
+    await this.#catchUp.start(room, peer)
+  }
+
   /** What catch-up did for ROOM in this run (status --json). */
   catchUpCounts (room: Room): { runs: number, running: number, received: number, accepted: number, served: number } {
     return { ...(this.#catchUp.counts.get(room.name) ?? { runs: 0, running: 0, received: 0, accepted: 0, served: 0 }) }

@@ -23,6 +23,11 @@ const ROWS_PER_QUERY = 512
 /** How long either side waits for the other's next frame. */
 const READ_TIMEOUT_MS = 30_000
 const GENERIC_REFUSAL = { code: 'NOT_MEMBER', message: 'this peer does not serve you' } as const
+/**
+ * Envelopes of one catch-up that may fail validation or be ones we had: an honest member serves
+ * only what we lack (a few race with live gossip). Past this the peer is serving junk: we stop.
+ */
+const MAX_NOT_ACCEPTED = 512
 
 export interface CatchUpComponents {
   identity: Identity
@@ -100,6 +105,7 @@ export class CatchUp {
           received++
           counts.received++
           if (this.#c.deliver(room, envelope, peer) === 'accept') { accepted++; counts.accepted++ }
+          if (received - accepted > MAX_NOT_ACCEPTED) throw new HandshakeError(`the peer served ${received - accepted} envelopes we could not accept: stopped`)
         }
         if (page.envelopes.length > 0) this.#c.log(`room ${room.name}: catching up from ${peer}: ${received} of ${Math.max(total, received)} received, ${accepted} new`, 1)
         this.#c.progress?.({ room: room.name, peer, received, accepted, total: Math.max(total, received), done: page.done })
