@@ -70,3 +70,45 @@ describe('store and forward, catch-up on return', { timeout: 120_000 }, () => {
     assert.match(sent.stderr, /conclave: hint: .*keep a node running \('conclave daemon'\)/)
   })
 })
+
+describe('a member offline for 1000 messages catches up from a member other than the sender', { timeout: 180_000 }, () => {
+  const { dir, cleanup } = tempDir('conclave-catchup-1000-')
+  const home = { a: `${dir}/a`, b: `${dir}/b`, c: `${dir}/c` }
+  const procs: Proc[] = []
+  after(async () => { await Promise.all(procs.map(async p => await p.stop())); cleanup() })
+
+  it('bob comes back after alice (the sender) left, and gets all 1000 from carol, once each', async () => {
+    for (const [k, name] of [['a', 'alice'], ['b', 'bob'], ['c', 'carol']] as const) await runBinary(['init', '--name', name, '--home', home[k]])
+    const [portA, portC] = [await freePort(), await freePort()]
+    const id = async (k: 'a' | 'c'): Promise<string> => JSON.parse((await runBinary(['id', '--json', '--home', home[k]])).stdout).peerId as string
+    const [peerA, peerC] = [await id('a'), await id('c')]
+    const viaA = ['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0', '--bootstrap', `/ip4/127.0.0.1/tcp/${portA}/p2p/${peerA}`]
+    await runBinary(['create', 'ops', '--home', home.a])
+    const ticket = (await runBinary(['invite', 'ops', '--uses', '2', '--home', home.a, '--listen', `/ip4/127.0.0.1/tcp/${portA}`])).stdout.trim()
+    const alice = new Proc(['listen', 'ops', '-v', '--home', home.a, '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${portA}`])
+    procs.push(alice)
+    await alice.waitForStderr(/listening to ops/)
+    for (const k of ['b', 'c'] as const) assert.equal((await runBinary(['join', ticket, '--home', home[k], ...viaA])).code, 0)
+    const bob = new Proc(['listen', 'ops', '--json', '-v', '--home', home.b, ...viaA])
+    procs.push(bob)
+    await bob.waitForStderr(/keys exchanged with/)
+    const carol = new Proc(['listen', 'ops', '--json', '-v', '--home', home.c, '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${portC}`, '--bootstrap', `/ip4/127.0.0.1/tcp/${portA}/p2p/${peerA}`])
+    procs.push(carol)
+    await carol.waitForStderr(/keys exchanged with/)
+    await bob.stop()
+    const lines = Array.from({ length: 1000 }, (_, i) => `missed ${i}`).join('\n') + '\n'
+    const sent = await runBinary(['send', 'ops', '--home', home.a], { input: lines })
+    assert.equal(sent.code, 0, sent.stderr)
+    await carol.waitFor('carol to have the 1000', () => carol.json<Shown>().filter(m => m.text.startsWith('missed ')).length === 1000, 60_000)
+    await alice.stop()
+    const bob2 = new Proc(['listen', 'ops', '--json', '-v', '--home', home.b, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0', '--bootstrap', `/ip4/127.0.0.1/tcp/${portC}/p2p/${peerC}`])
+    procs.push(bob2)
+    await bob2.waitFor('bob to catch up the 1000', () => bob2.json<Shown>().filter(m => m.text.startsWith('missed ')).length >= 1000, 60_000)
+    const got = bob2.json<Shown>().filter(m => m.text.startsWith('missed '))
+    assert.equal(got.length, 1000)
+    assert.equal(new Set(got.map(m => m.text)).size, 1000, 'no duplicates')
+    assert.ok(got.every(m => m.caughtUp === true))
+    const h = await runBinary(['history', 'ops', '--json', '--limit', '5000', '--home', home.b])
+    assert.equal(h.stdout.trim().split('\n').filter(l => l.includes('"missed ')).length, 1000, 'stored once each')
+  })
+})
