@@ -157,9 +157,9 @@ export class CatchUp {
     // then send. Neither holds more than ROWS_PER_QUERY rows in memory.
     let total = 0
     for (let after = 0; ;) {
-      const rows = this.#c.history.syncPage(room.roomId, after, ROWS_PER_QUERY)
+      const rows = this.#c.history.syncMeta(room.roomId, after, 4 * ROWS_PER_QUERY)
       for (const r of rows) { after = r.rowid; if (wanted(r)) total++ }
-      if (rows.length < ROWS_PER_QUERY) break
+      if (rows.length < 4 * ROWS_PER_QUERY) break
     }
     let page: Uint8Array[] = []
     let pageBytes = 0

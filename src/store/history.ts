@@ -31,6 +31,7 @@ const SQL_INSERT = `INSERT OR IGNORE INTO messages (${COLUMNS}) VALUES (?, ?, ?,
 const SQL_LAST = `SELECT ${COLUMNS} FROM messages WHERE room_id = ? ORDER BY ts DESC, id DESC LIMIT ?`
 const SQL_LAST_SINCE = `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND ts >= ? ORDER BY ts DESC, id DESC LIMIT ?`
 const SQL_SYNC_PAGE = 'SELECT rowid AS rowid, ts, sender, epoch, chain_index, envelope FROM messages WHERE room_id = ? AND rowid > ? ORDER BY rowid LIMIT ?'
+const SQL_SYNC_META = 'SELECT rowid AS rowid, ts, sender, epoch, chain_index FROM messages WHERE room_id = ? AND rowid > ? ORDER BY rowid LIMIT ?'
 const SQL_RETAIN_AGE = 'DELETE FROM messages WHERE room_id = ? AND ts < ?'
 /** Deletes what arrived before the COUNT-th newest row (nothing when there are fewer). */
 const SQL_RETAIN_COUNT = 'DELETE FROM messages WHERE room_id = ? AND rowid < (SELECT rowid FROM messages WHERE room_id = ? ORDER BY rowid DESC LIMIT 1 OFFSET ?)'
@@ -136,6 +137,12 @@ export class History {
   syncPage (roomId: Uint8Array, afterRowid: number, limit: number): Array<{ rowid: number, ts: number, sender: Uint8Array, epoch: number | null, chainIndex: number | null, envelope: Uint8Array }> {
     return this.store.all<{ rowid: number, ts: number, sender: Uint8Array, epoch: number | null, chain_index: number | null, envelope: Uint8Array }>(SQL_SYNC_PAGE, [roomId, afterRowid, limit])
       .map(r => ({ rowid: r.rowid, ts: r.ts, sender: r.sender, epoch: r.epoch, chainIndex: r.chain_index, envelope: r.envelope }))
+  }
+
+  /** syncPage without the envelopes (catch-up counts what it will send first). */
+  syncMeta (roomId: Uint8Array, afterRowid: number, limit: number): Array<{ rowid: number, ts: number, sender: Uint8Array, epoch: number | null, chainIndex: number | null }> {
+    return this.store.all<{ rowid: number, ts: number, sender: Uint8Array, epoch: number | null, chain_index: number | null }>(SQL_SYNC_META, [roomId, afterRowid, limit])
+      .map(r => ({ rowid: r.rowid, ts: r.ts, sender: r.sender, epoch: r.epoch, chainIndex: r.chain_index }))
   }
 
   /** Retention of one room: keep the newest MAXMESSAGES rows (by arrival) and none with ts before OLDESTMS. */
