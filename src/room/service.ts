@@ -768,7 +768,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   /** Stops the network side; the caller closes the store. */
   /** Runs a catch-up of ROOM from PEER now and waits for it (what every meeting with a member starts). */
   async catchUpNow (room: Room, peer: string): Promise<void> {
-    await this.#catchUp.start(room, peer)
+    await this.#catchUp.start(room, peer, true)
   }
 
   /** What catch-up did for ROOM in this run (status --json). */

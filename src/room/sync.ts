@@ -28,6 +28,8 @@ const GENERIC_REFUSAL = { code: 'NOT_MEMBER', message: 'this peer does not serve
  * only what we lack (a few race with live gossip). Past this the peer is serving junk: we stop.
  */
 const MAX_NOT_ACCEPTED = 512
+/** A catch-up that ended this recently is not run again for the same meeting. */
+const RERUN_AFTER_MS = 2_000
 
 export interface CatchUpComponents {
   identity: Identity
@@ -52,6 +54,8 @@ export interface CatchUpProgress { room: string, peer: string, received: number,
 export class CatchUp {
   readonly #c: CatchUpComponents
   readonly #running = new Map<string, Promise<void>>()
+  /** When the last catch-up of (room, peer) ended: a meeting reported twice (the connection, then its keys exchange) runs one. */
+  readonly #endedAt = new Map<string, number>()
   readonly counts = new Map<string, CatchUpCounts>()
 
   constructor (components: CatchUpComponents) {
@@ -64,14 +68,22 @@ export class CatchUp {
     return c
   }
 
-  /** Catches ROOM up from PEER (a member's node) in the background; one run per (room, peer) at a time. */
-  start (room: Room, peer: string): Promise<void> {
+  /**
+   * Catches ROOM up from PEER (a member's node) in the background; one run per (room, peer) at a
+   * time, and none again within RERUN_AFTER_MS of the last unless FORCE.
+   */
+  start (room: Room, peer: string, force = false): Promise<void> {
     const key = `${hex(room.roomId)}:${peer}`
     const running = this.#running.get(key)
     if (running !== undefined) return running
+    if (!force && Date.now() - (this.#endedAt.get(key) ?? -Infinity) < RERUN_AFTER_MS) return Promise.resolve()
     const p = this.#run(room, peer).catch((err: unknown) => {
       this.#c.log(`room ${room.name}: catch-up from ${peer} failed: ${(err as Error).message}`)
-    }).finally(() => { this.#running.delete(key) })
+    }).finally(() => {
+      this.#running.delete(key)
+      this.#endedAt.set(key, Date.now())
+      if (this.#endedAt.size > 4096) this.#endedAt.delete(this.#endedAt.keys().next().value!)
+    })
     this.#running.set(key, p)
     return p
   }

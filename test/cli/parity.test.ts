@@ -67,7 +67,7 @@ describe('the same contract through a node and without one', { timeout: 240_000 
       { name: 'unknown room', args: ['send', 'nope', 'x'], code: 2, error: /^conclave: error: unknown room 'nope'\nconclave: hint: run 'conclave rooms'/ },
       { name: 'unknown room (listen)', args: ['listen', 'nope'], code: 2, error: /^conclave: error: unknown room 'nope'/ },
       { name: 'bad ticket', args: ['join', 'conclave1:garbage'], code: 2, error: /^conclave: error: .*ticket/ },
-      { name: 'nobody reachable', args: ['send', 'ops', 'x', '--timeout', '1s'], code: 3, error: /^conclave: error: nobody in room 'ops' was reachable within 1s\nconclave: hint: / },
+      { name: 'nobody reachable, --wait', args: ['send', 'ops', 'x', '--wait', '1', '--timeout', '1s'], code: 3, error: /^conclave: error: nobody in room 'ops' was reachable within 1s\nconclave: hint: / },
       { name: 'bad --priority', args: ['send', 'ops', 'x', '--priority', '9'], code: 2, error: /^conclave: error: --priority must be 1-5 or min\/low\/default\/high\/urgent, got '9'$/ },
       { name: 'too large --whole', args: ['send', 'ops', '--whole'], input: 'x'.repeat(60_001), code: 2, error: /^conclave: error: stdin is more than 60000 bytes, the largest message\nconclave: hint: / }
     ]
@@ -77,15 +77,24 @@ describe('the same contract through a node and without one', { timeout: 240_000 
       env.procs.push(daemon)
       await daemon.waitForStderr(/daemon for alice on/)
     })
+    // The one designed difference: without --wait, nobody reachable is exit 3 for a one-shot (nobody
+    // would hold the message) but exit 0, "queued", through a running node (it keeps it for catch-up).
+    const queued = await runBinary(['send', 'ops', 'kept for later', '--timeout', '1s', ...alice])
+    assert.equal(queued.code, 0, queued.stderr)
+    assert.equal(queued.stderr, "conclave: warning: nobody in 'ops' is reachable now: the message is stored by this home's node and delivered when a member comes back\n")
     // --timeout is honoured through the node (it once waited a fixed 10 s)
     const t0 = Date.now()
-    const r = await runBinary(['send', 'ops', 'x', '--timeout', '1s', '--home', env.home.a])
+    const r = await runBinary(['send', 'ops', 'x', '--wait', '1', '--timeout', '1s', '--home', env.home.a])
     assert.equal(r.code, 3)
     assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`)
-    // the API's status codes (README): 404 unknown room, 400 bad input, 504 nobody reachable
+    // the API's status codes (README): 404 unknown room, 400 bad input, 200 queued, 504 nobody reachable when asked to fail
+    const kept = await api(sock(), 'POST', '/ops', {}, 'x')
+    assert.equal(kept.status, 200)
+    assert.equal(kept.body.recipients, 0)
+    assert.equal(kept.body.queued, true)
     assert.equal((await api(sock(), 'POST', '/nope', {}, 'x')).status, 404)
     assert.equal((await api(sock(), 'POST', '/ops', { Priority: '9' }, 'x')).status, 400)
-    const nobody = await api(sock(), 'POST', '/ops', { Timeout: '1s' }, 'x')
+    const nobody = await api(sock(), 'POST', '/ops', { Timeout: '1s', Alone: 'fail' }, 'x')
     assert.equal(nobody.status, 504)
     assert.equal(nobody.body.exit, 3)
     await daemon!.stop()

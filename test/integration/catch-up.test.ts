@@ -175,12 +175,15 @@ describe('a hostile member serving a catch-up, and a removed one asking for it',
     })
     await bob.transport.dial(loopbackAddr(mallory.transport))
     await waitFor(() => served, 'mallory to serve bob', 10_000)
-    await waitFor(() => Object.values(counters()).reduce((a, b) => a + b, 0) - Object.values(countersBefore).reduce((a, b) => a + b, 0) === junk.length, 'bob to judge every one', 10_000)
+    await waitFor(() => Object.values(counters()).reduce((a, b) => a + b, 0) - Object.values(countersBefore).reduce((a, b) => a + b, 0) >= junk.length, 'bob to judge every one', 20_000)
     await new Promise(resolve => setTimeout(resolve, 300))
     assert.equal(stored(), before, 'nothing stored')
     assert.equal(bobGot.length, 5, 'nothing shown')
     const delta = Object.fromEntries(Object.entries(counters()).map(([k, v]) => [k, v - (countersBefore[k] ?? 0)]).filter(([, v]) => v !== 0))
-    assert.deepEqual(delta, { 'reject:bad-signature': 5, 'reject:malformed': 6, 'ignore:duplicate': 5, 'reject:wrong-room': 1 })
+    // (gossip may offer bob the five real ones again when he meets mallory: more duplicates, never an accept)
+    assert.ok((delta['ignore:duplicate'] ?? 0) >= 5, JSON.stringify(delta))
+    delete delta['ignore:duplicate']
+    assert.deepEqual(delta, { 'reject:bad-signature': 5, 'reject:malformed': 6, 'reject:wrong-room': 1 })
 
     // a removed member asks alice for a catch-up: refused, nothing served
     await alice.service.kick(room, 'mallory')

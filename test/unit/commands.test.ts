@@ -60,7 +60,7 @@ describe('commands over a fake client', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, '')
     assert.deepEqual(f.calls.map(c => c[0]), ['publish', 'close'])
-    assert.deepEqual(f.calls[0]![1], ['ops', 'disk full', { title: undefined, priority: 4, tags: ['a'] }, { wait: 2, timeoutMs: 3000 }])
+    assert.deepEqual(f.calls[0]![1], ['ops', 'disk full', { title: undefined, priority: 4, tags: ['a'] }, { wait: 2, timeoutMs: 3000, alone: 'fail' }])
     assert.deepEqual(f.options, [{ need: 'network', serve: 'send', rooms: ['ops'] }])
   })
 
