@@ -303,6 +303,8 @@ export class LocalClient implements Client {
       memberId: service.identity.memberId,
       listen: net.multiaddrs(),
       peers: net.connections(),
+      peerScores: Object.fromEntries(net.connections().map(p => [p, net.peerScore(p)]).filter((e): e is [string, number] => e[1] !== undefined)),
+      banned: net.bannedPeers(),
       rooms
     }
   }

@@ -112,6 +112,10 @@ export interface StatusInfo {
   memberId: string
   listen: string[]
   peers: string[]
+  /** gossipsub's score of each connected peer (below 0: scored down for misbehaving). */
+  peerScores: Record<string, number>
+  /** Peers refused for now (flooding, broken streams), with when the ban ends (ms since epoch). */
+  banned: Array<{ peer: string, untilMs: number }>
   rooms: Array<{
     name: string
     roomId: string

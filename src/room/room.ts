@@ -24,7 +24,7 @@ export const EPOCH_GRACE_MS = 60_000
  * member flooding the room is dropped by the first node it reaches, never relayed.
  */
 export const SENDER_RATE_PER_SECOND = 500
-export const SENDER_BURST = 2000
+export const SENDER_BURST = 500
 
 export interface RoomCounters { [verdictAndReason: string]: number }
 

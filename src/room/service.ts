@@ -18,7 +18,7 @@ import { hex, multiaddrBytes, multiaddrText, peerIdBytes, peerIdText, roomIdText
 import type { Identity } from './identity.js'
 import { createInvite, inviteKeyFromTicket, parseTicket } from './invite.js'
 import { MembershipLog } from './membership.js'
-import { Room } from './room.js'
+import { Room, SENDER_RATE_PER_SECOND } from './room.js'
 import { type ShownMessage, showAll } from './shown.js'
 import { BatchWriter } from './writer.js'
 import { CatchUp, type CatchUpProgress, SYNC_PROTOCOL } from './sync.js'
@@ -97,6 +97,10 @@ const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER
 const HANDSHAKE_BUDGET = 32
 /** Join or keys streams one connection may have open at once (a member needs one per room). */
 const HANDSHAKE_STREAMS_PER_CONNECTION = 4
+/** Envelopes over its rate budget a member's own node may send within FLOOD_WINDOW_MS before it is banned for FLOOD_BAN_MS. */
+const FLOOD_BAN_AFTER = 100
+const FLOOD_WINDOW_MS = 10_000
+const FLOOD_BAN_MS = 60_000
 
 export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [ShownMessage], 'keys-exchanged': [Room, string], 'catch-up': [CatchUpProgress] }> {
   readonly identity: Identity
@@ -113,6 +117,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #keys: KeyDistribution
   readonly #handoff = new HandoffTracker()
   readonly #handshakeBudget = new StreamBudget(HANDSHAKE_BUDGET)
+  /** Per member node: envelopes over the rate budget in the current window (#noteFlood). */
+  readonly #floods = new Map<string, { count: number, since: number }>()
   /** Catch-ups served at once, across all peers (each pages through the store). */
   readonly #syncBudget = new StreamBudget(8)
   readonly #catchUp: CatchUp
@@ -420,6 +426,24 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     for (const peer of net.connections()) meet(peer)
   }
 
+  /**
+   * A member's envelope past its rate budget. When it came straight from that member's own node
+   * (not relayed: a relay forwards only what it accepted, within the same budget), FLOOD_BAN_AFTER
+   * of them within FLOOD_WINDOW_MS get the node scored down, disconnected and refused for a minute.
+   */
+  #noteFlood (room: Room, sender: Uint8Array, fromPeer: string): void {
+    const member = room.log.member(sender)
+    if (member === undefined || peerIdText(member.peerId) !== fromPeer) return
+    const now = this.#now()
+    let f = this.#floods.get(fromPeer)
+    if (f === undefined || now - f.since > FLOOD_WINDOW_MS) this.#floods.set(fromPeer, f = { count: 0, since: now })
+    if (++f.count === FLOOD_BAN_AFTER) {
+      this.#floods.delete(fromPeer)
+      this.#log(`room ${room.name}: ${member.name}'s node sends far above ${SENDER_RATE_PER_SECOND} messages/s: refused for a minute`)
+      this.#net().ban(fromPeer, FLOOD_BAN_MS, 'a member flooding the room')
+    }
+  }
+
   /** Catch-up of ROOM from PEER when PEER is another member's node (anyone who stores envelopes, a poster included, can serve). */
   #catchUpFrom (room: Room, peer: string): void {
     if (!this.#started || this.#rooms.get(hex(room.roomId)) !== room || !room.log.isMember(this.identity.memberPublicKey)) return
@@ -448,6 +472,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     const result = validateEnvelope(data, caughtUp ? room.catchUpContext(this.#now()) : room.validationContext(this.#now()))
     room.count(result.verdict, result.reason)
     if (this.#logEnvelopes) this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
+    if (result.verdict === 'ignore' && result.reason === 'rate-limited' && result.header !== undefined) this.#noteFlood(room, result.header.sender, fromPeer)
     if (result.verdict === 'ignore' && result.reason === 'missing-keys' && result.header !== undefined) {
       this.#keys.fetchKeysOf(room, result.header.sender)
       this.#park(room, data, fromPeer)

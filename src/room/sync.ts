@@ -20,8 +20,10 @@ import type { Room } from './room.js'
 const FRAME_SLACK = 64
 /** Rows read from the store at a time while serving. */
 const ROWS_PER_QUERY = 512
-/** How long either side waits for the other's next frame. */
+/** How long the reader waits for the next page. */
 const READ_TIMEOUT_MS = 30_000
+/** How long the server waits for the hello and the have list. */
+const HELLO_TIMEOUT_MS = 5_000
 const GENERIC_REFUSAL = { code: 'NOT_MEMBER', message: 'this peer does not serve you' } as const
 /**
  * Envelopes of one catch-up that may fail validation or be ones we had: an honest member serves
@@ -135,7 +137,8 @@ export class CatchUp {
 
   /** Serves one catch-up request: only to a current member (that can read) on the peer the log names for it. */
   async serve (stream: FramedStream, remotePeer: string): Promise<void> {
-    const hello = decodeSyncHelloFrame(await stream.read(SYNC_HELLO_MAX_BYTES + FRAME_SLACK))
+    // the hello comes from a peer that proved nothing yet: a short deadline, a small frame
+    const hello = decodeSyncHelloFrame(await stream.read(SYNC_HELLO_MAX_BYTES + FRAME_SLACK, HELLO_TIMEOUT_MS))
     const room = hello === undefined ? undefined : this.#c.room(hello.roomId)
     const entry = room === undefined || hello === undefined ? undefined : room.log.member(hello.member)
     const ok = room !== undefined && hello !== undefined && entry !== undefined &&
@@ -146,7 +149,7 @@ export class CatchUp {
       await stream.write(encodeSyncFrame({ type: 'refused', bytes: encodeJoinRefused(GENERIC_REFUSAL) }))
       return
     }
-    const haveFrame = await stream.read(SYNC_HAVE_MAX_BYTES + FRAME_SLACK)
+    const haveFrame = await stream.read(SYNC_HAVE_MAX_BYTES + FRAME_SLACK, HELLO_TIMEOUT_MS)
     if (haveFrame === undefined) throw new HandshakeError('the peer sent no have list')
     const f = decodeSyncFrame(haveFrame)
     if (f.type !== 'have') throw new HandshakeError(`expected a have list, got a ${f.type} frame`)

@@ -7,7 +7,7 @@ import type { ComponentLogger, Connection, Logger, PeerId, PrivateKey, Stream } 
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { TransportError } from '../errors.js'
+import { FrameTooLargeError, ReadTimeoutError, TransportError } from '../errors.js'
 import { createNode } from './node.js'
 import type { ConclaveLibp2p } from './node.js'
 import { DEFAULT_MAX_MESSAGE_BYTES, Pubsub } from './pubsub.js'
@@ -15,7 +15,7 @@ import type { MessageHandler, PeerFilter, PublishOutcome, TopicValidator } from 
 import { FramedStream } from './streams.js'
 
 export { FramedStream, encodeFrameLength, decodeFrameLength, DEFAULT_READ_TIMEOUT_MS } from './streams.js'
-export { DEFAULT_MAX_MESSAGE_BYTES, IGNORE_LIMIT, IGNORE_WINDOW_MS, CHAT_TOPIC_SCORE, SCORE_PARAMS, SCORE_THRESHOLDS, messageId } from './pubsub.js'
+export { DEFAULT_MAX_MESSAGE_BYTES, IGNORE_LIMIT, IGNORE_WINDOW_MS, MAX_TOPICS_PER_PEER, CHAT_TOPIC_SCORE, SCORE_PARAMS, SCORE_THRESHOLDS, messageId } from './pubsub.js'
 export type { Verdict, TopicValidator, MessageHandler, PeerFilter, PublishOutcome } from './pubsub.js'
 export { peerPrivateKeyFromSeed, peerIdFromSeed } from './peer-key.js'
 export type { ConclaveLibp2p } from './node.js'
@@ -95,6 +95,9 @@ export type PeerTarget = string
 const ABUSE_BAN_MS = 60_000
 /** gossipsub behaviour penalty for a flood: weight -10 × 10² puts the peer far below graylist (-80). */
 const ABUSE_PENALTY = 10
+/** Streams of one peer that may break their limits within STRIKES_WINDOW_MS before it is banned. */
+const STRIKES_LIMIT = 8
+const STRIKES_WINDOW_MS = 60_000
 
 /** A started libp2p node. Create with createTransport; call stop() once. */
 export class Transport {
@@ -106,6 +109,8 @@ export class Transport {
   readonly #log: Logger
   readonly #listeners = new Map<PeerEvent, Set<(peerId: string) => void>>()
   readonly #banned: Map<string, number>
+  /** Streams of a peer that ended in a protocol violation (oversized frame, deadline), in the current window. */
+  readonly #strikes = new Map<string, { count: number, since: number }>()
   #stopped = false
 
   constructor (node: ConclaveLibp2p, options: { maxMessageBytes: number, maxFrameBytes: number, dialDiscovered: boolean, banned: Map<string, number> }) {
@@ -117,13 +122,17 @@ export class Transport {
     this.#pubsub = new Pubsub({
       pubsub: node.services.pubsub,
       log: this.#log,
-      onAbusive: (peer) => { this.ban(peer, ABUSE_BAN_MS, 'ignored messages far above a sane rate') }
+      onAbusive: (peer) => { this.ban(peer, ABUSE_BAN_MS, 'ignored messages or topic subscriptions far above a sane rate') }
     }, { maxMessageBytes: options.maxMessageBytes })
     node.addEventListener('peer:connect', (evt) => {
       this.#pubsub.notifyChange()
       this.#emit('peer:connect', evt.detail.toString())
     })
-    node.addEventListener('peer:disconnect', (evt) => { this.#emit('peer:disconnect', evt.detail.toString()) })
+    node.addEventListener('peer:disconnect', (evt) => {
+      this.#pubsub.forgetPeer(evt.detail.toString())
+      this.#strikes.delete(evt.detail.toString())
+      this.#emit('peer:disconnect', evt.detail.toString())
+    })
     // libp2p 3 only records discovered peers; dialling them is ours to do (mDNS; bootstrap dials itself).
     if (options.dialDiscovered) {
       node.addEventListener('peer:discovery', (evt) => {
@@ -185,6 +194,26 @@ export class Transport {
     } catch (err) {
       this.#log('could not hang up on %s - %e', peer, err)
     }
+  }
+
+  /**
+   * A stream of PEER broke the protocol's limits (a frame over the limit, no frame by the deadline):
+   * past STRIKES_LIMIT within STRIKES_WINDOW_MS the peer is banned. An honest peer on a bad link
+   * may time out now and then; an attacker holding streams open does it on every stream.
+   */
+  #strike (peer: string, protocol: string): void {
+    const now = Date.now()
+    let s = this.#strikes.get(peer)
+    if (s === undefined || now - s.since > STRIKES_WINDOW_MS) this.#strikes.set(peer, s = { count: 0, since: now })
+    if (++s.count === STRIKES_LIMIT) {
+      this.#strikes.delete(peer)
+      this.ban(peer, ABUSE_BAN_MS, `${STRIKES_LIMIT} streams broke their limits within ${STRIKES_WINDOW_MS} ms (last: ${protocol})`)
+    }
+  }
+
+  /** gossipsub's score of PEER (negative: scored down), or undefined when unknown. */
+  peerScore (peer: string): number | undefined {
+    return this.#pubsub.score(peer)
   }
 
   /** Peers refused now (banned), with the time their ban ends (ms since epoch). */
@@ -281,6 +310,7 @@ export class Transport {
       } catch (err) {
         this.#log('handler for %s failed - %e', protocol, err)
         framed.abort(err instanceof Error ? err : new Error(String(err)))
+        if (err instanceof FrameTooLargeError || err instanceof ReadTimeoutError) this.#strike(framed.remotePeer, protocol)
       } finally {
         budget?.release()
       }

@@ -190,6 +190,12 @@ export interface PubsubComponents {
  */
 export const IGNORE_LIMIT = 2000
 export const IGNORE_WINDOW_MS = 10_000
+/**
+ * Topics one peer may subscribe to (gossipsub alone stops taking more at ~1,000 per peer). A
+ * member's node subscribes to one topic per room; a peer announcing hundreds is filling our
+ * per-peer tables: we disconnect it.
+ */
+export const MAX_TOPICS_PER_PEER = 256
 
 export interface PubsubOptions {
   maxMessageBytes: number
@@ -218,7 +224,28 @@ export class Pubsub {
     }
   }
 
-  readonly #onChange = (): void => { for (const wake of [...this.#waiters]) wake() }
+  /** Topics each peer told us it subscribes to (a count; see MAX_TOPICS_PER_PEER). */
+  readonly #topicsOf = new Map<string, number>()
+  readonly #onChange = (evt: CustomEvent<{ peerId: PeerId, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
+    const peer = evt.detail?.peerId?.toString() as string | undefined
+    if (peer !== undefined) {
+      let n = this.#topicsOf.get(peer) ?? 0
+      for (const s of evt.detail.subscriptions) n = Math.max(0, n + (s.subscribe ? 1 : -1))
+      this.#topicsOf.set(peer, n)
+      if (n > MAX_TOPICS_PER_PEER) {
+        this.#topicsOf.delete(peer)
+        this.#log('peer %s subscribes to more than %d topics', peer, MAX_TOPICS_PER_PEER)
+        this.#onAbusive?.(peer, n)
+      }
+    }
+    for (const wake of [...this.#waiters]) wake()
+  }
+
+  /** A peer is gone: forget what we counted for it. */
+  forgetPeer (peer: string): void {
+    this.#topicsOf.delete(peer)
+    this.#ignored.delete(peer)
+  }
 
   constructor (components: PubsubComponents, options: PubsubOptions) {
     this.#pubsub = components.pubsub
@@ -274,6 +301,11 @@ export class Pubsub {
       this.#log('peer %s: %d messages IGNOREd within %d ms', peer, m.count, IGNORE_WINDOW_MS)
       this.#onAbusive?.(peer, m.count)
     }
+  }
+
+  /** gossipsub's current score of PEER, when the internals are reachable. */
+  score (peer: string): number | undefined {
+    return this.#internals?.score.score(peer)
   }
 
   /** Lowers PEER's gossipsub score by a behaviour penalty of PENALTY (graylisted until it decays). */
@@ -393,7 +425,7 @@ export class Pubsub {
 
   /** Wake waiters from outside (peer connect events). */
   notifyChange (): void {
-    this.#onChange()
+    for (const wake of [...this.#waiters]) wake()
   }
 
   /**

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { createPeerScoreParams, createPeerScoreThresholds, validatePeerScoreParams, validatePeerScoreThresholds } from '@libp2p/gossipsub/score'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
-  CHAT_TOPIC_SCORE, DEFAULT_MAX_MESSAGE_BYTES, IGNORE_LIMIT, SCORE_PARAMS, SCORE_THRESHOLDS, StreamBudget, decodeFrameLength, encodeFrameLength
+  CHAT_TOPIC_SCORE, DEFAULT_MAX_MESSAGE_BYTES, IGNORE_LIMIT, MAX_TOPICS_PER_PEER, SCORE_PARAMS, SCORE_THRESHOLDS, StreamBudget, decodeFrameLength, encodeFrameLength
 } from '../../src/transport/index.js'
 import type { FramedStream, Transport, Verdict } from '../../src/transport/index.js'
 import { loopbackAddr, sleep, startNode, stopAll, waitFor } from '../fixtures/transport-helpers.js'
@@ -142,6 +142,30 @@ describe('gossip', { timeout: 60_000 }, () => {
     const back = await flooder.dial(loopbackAddr(victim)).then(() => 'dialled', (err: Error) => err.name)
     await sleep(500)
     assert.ok(!victim.connections().includes(flooder.peerId), `the victim holds no connection to the flooder (dial: ${back})`)
+  })
+
+  it('a peer that subscribes to more topics than any member would is disconnected and refused', { timeout: 60_000 }, async () => {
+    const victim = await node()
+    const greedy = await node()
+    await greedy.dial(loopbackAddr(victim))
+    for (let i = 0; i <= MAX_TOPICS_PER_PEER; i++) greedy.subscribe(`t${i}`, () => 'accept', () => {})
+    await waitFor(() => victim.bannedPeers().some(b => b.peer === greedy.peerId), 'the victim to ban the greedy peer', 20_000)
+    await waitFor(() => !victim.connections().includes(greedy.peerId), 'the victim to hang up', 5_000)
+  })
+
+  it('a peer whose streams keep breaking their limits is banned after 8 of them', { timeout: 60_000 }, async () => {
+    const victim = await node()
+    await victim.handle('/test/strict/1.0.0', async (stream) => { await stream.read(64) }, { maxInboundStreams: 16 })
+    const rude = await node()
+    for (let i = 0; i < 8 && !victim.bannedPeers().some(b => b.peer === rude.peerId); i++) {
+      try {
+        const raw = await rude.libp2p.dialProtocol(victim.libp2p.getMultiaddrs()[0]!, '/test/strict/1.0.0')
+        raw.send(encodeFrameLength(1 << 20)) // a megabyte announced where 64 bytes are allowed
+      } catch {}
+      await sleep(50)
+    }
+    await waitFor(() => victim.bannedPeers().some(b => b.peer === rude.peerId), 'the victim to ban the rude peer', 10_000)
+    await waitFor(() => !victim.connections().includes(rude.peerId), 'and hang up', 5_000)
   })
 
   it('over-size messages are dropped, and the publisher refuses its own', async () => {
