@@ -83,6 +83,11 @@ export class FrameTooLargeError extends TransportError {
   override name = 'FrameTooLargeError'
 }
 
+/** A peer sent no whole frame within the read deadline; the stream was aborted. */
+export class ReadTimeoutError extends TransportError {
+  override name = 'ReadTimeoutError'
+}
+
 /** An invite ticket that is not one: bad prefix, bad base32, bad checksum, undecodable fields. */
 export class MalformedTicketError extends ConclaveError {
   override name = 'MalformedTicketError'
@@ -130,11 +135,14 @@ export class JoinRefusedError extends ConclaveError {
   override readonly exitCode: ExitCode
   /** The refusal code as the wire names it (UNKNOWN_INVITE, NOT_ADMIN, …). */
   readonly code: string
+  /** False for a refusal from a peer that could not prove it may refuse (the join goes on elsewhere). */
+  readonly final: boolean
 
-  constructor (code: string, message: string, options: { hint?: string, exitCode?: ExitCode } = {}) {
+  constructor (code: string, message: string, options: { hint?: string, exitCode?: ExitCode, final?: boolean } = {}) {
     super(message, options)
     this.code = code
     this.exitCode = options.exitCode ?? ExitCode.BAD_INPUT
+    this.final = options.final ?? true
   }
 }
 

@@ -11,7 +11,6 @@ export interface HandshakeFrame {
   sealed?: Uint8Array<ArrayBuffer>
   keysHello?: Uint8Array<ArrayBuffer>
   keysReply?: Uint8Array<ArrayBuffer>
-  keysConfirm?: Uint8Array<ArrayBuffer>
 }
 
 export namespace HandshakeFrame {
@@ -26,18 +25,7 @@ export namespace HandshakeFrame {
 
         obj = { ...obj }
 
-        if (obj.keysConfirm != null) {
-          obj.keysReply = undefined
-          obj.keysHello = undefined
-          obj.sealed = undefined
-          obj.refused = undefined
-          obj.joinProof = undefined
-          obj.joinChallenge = undefined
-          obj.joinHello = undefined
-        }
-
         if (obj.keysReply != null) {
-          obj.keysConfirm = undefined
           obj.keysHello = undefined
           obj.sealed = undefined
           obj.refused = undefined
@@ -47,7 +35,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.keysHello != null) {
-          obj.keysConfirm = undefined
           obj.keysReply = undefined
           obj.sealed = undefined
           obj.refused = undefined
@@ -57,7 +44,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.sealed != null) {
-          obj.keysConfirm = undefined
           obj.keysReply = undefined
           obj.keysHello = undefined
           obj.refused = undefined
@@ -67,7 +53,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.refused != null) {
-          obj.keysConfirm = undefined
           obj.keysReply = undefined
           obj.keysHello = undefined
           obj.sealed = undefined
@@ -77,7 +62,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.joinProof != null) {
-          obj.keysConfirm = undefined
           obj.keysReply = undefined
           obj.keysHello = undefined
           obj.sealed = undefined
@@ -87,7 +71,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.joinChallenge != null) {
-          obj.keysConfirm = undefined
           obj.keysReply = undefined
           obj.keysHello = undefined
           obj.sealed = undefined
@@ -97,7 +80,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.joinHello != null) {
-          obj.keysConfirm = undefined
           obj.keysReply = undefined
           obj.keysHello = undefined
           obj.sealed = undefined
@@ -141,11 +123,6 @@ export namespace HandshakeFrame {
           w.bytes(obj.keysReply)
         }
 
-        if (obj.keysConfirm != null) {
-          w.uint32(66)
-          w.bytes(obj.keysConfirm)
-        }
-
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -186,10 +163,6 @@ export namespace HandshakeFrame {
               obj.keysReply = reader.bytes()
               break
             }
-            case 8: {
-              obj.keysConfirm = reader.bytes()
-              break
-            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -197,18 +170,7 @@ export namespace HandshakeFrame {
           }
         }
 
-        if (obj.keysConfirm != null) {
-          delete obj.keysReply
-          delete obj.keysHello
-          delete obj.sealed
-          delete obj.refused
-          delete obj.joinProof
-          delete obj.joinChallenge
-          delete obj.joinHello
-        }
-
         if (obj.keysReply != null) {
-          delete obj.keysConfirm
           delete obj.keysHello
           delete obj.sealed
           delete obj.refused
@@ -218,7 +180,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.keysHello != null) {
-          delete obj.keysConfirm
           delete obj.keysReply
           delete obj.sealed
           delete obj.refused
@@ -228,7 +189,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.sealed != null) {
-          delete obj.keysConfirm
           delete obj.keysReply
           delete obj.keysHello
           delete obj.refused
@@ -238,7 +198,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.refused != null) {
-          delete obj.keysConfirm
           delete obj.keysReply
           delete obj.keysHello
           delete obj.sealed
@@ -248,7 +207,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.joinProof != null) {
-          delete obj.keysConfirm
           delete obj.keysReply
           delete obj.keysHello
           delete obj.sealed
@@ -258,7 +216,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.joinChallenge != null) {
-          delete obj.keysConfirm
           delete obj.keysReply
           delete obj.keysHello
           delete obj.sealed
@@ -268,7 +225,6 @@ export namespace HandshakeFrame {
         }
 
         if (obj.joinHello != null) {
-          delete obj.keysConfirm
           delete obj.keysReply
           delete obj.keysHello
           delete obj.sealed
@@ -334,13 +290,6 @@ export namespace HandshakeFrame {
               }
               break
             }
-            case 8: {
-              yield {
-                field: `${prefix}.keysConfirm`,
-                value: reader.bytes()
-              }
-              break
-            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -388,11 +337,6 @@ export namespace HandshakeFrame {
     value: Uint8Array<ArrayBuffer>
   }
 
-  export interface HandshakeFrameKeysConfirmFieldEvent {
-    field: '$.keysConfirm'
-    value: Uint8Array<ArrayBuffer>
-  }
-
   export function encode (obj: Partial<HandshakeFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, HandshakeFrame.codec())
   }
@@ -401,7 +345,7 @@ export namespace HandshakeFrame {
     return decodeMessage(buf, HandshakeFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HandshakeFrame>): Generator<HandshakeFrameJoinHelloFieldEvent | HandshakeFrameJoinChallengeFieldEvent | HandshakeFrameJoinProofFieldEvent | HandshakeFrameRefusedFieldEvent | HandshakeFrameSealedFieldEvent | HandshakeFrameKeysHelloFieldEvent | HandshakeFrameKeysReplyFieldEvent | HandshakeFrameKeysConfirmFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HandshakeFrame>): Generator<HandshakeFrameJoinHelloFieldEvent | HandshakeFrameJoinChallengeFieldEvent | HandshakeFrameJoinProofFieldEvent | HandshakeFrameRefusedFieldEvent | HandshakeFrameSealedFieldEvent | HandshakeFrameKeysHelloFieldEvent | HandshakeFrameKeysReplyFieldEvent> {
     return streamMessage(buf, HandshakeFrame.codec(), opts)
   }
 }
@@ -409,9 +353,9 @@ export namespace HandshakeFrame {
 export interface JoinHello {
   version: number
   roomId: Uint8Array<ArrayBuffer>
-  member: Uint8Array<ArrayBuffer>
   ephemeral: Uint8Array<ArrayBuffer>
   inviteKey: Uint8Array<ArrayBuffer>
+  inviteSignature: Uint8Array<ArrayBuffer>
 }
 
 export namespace JoinHello {
@@ -434,11 +378,6 @@ export namespace JoinHello {
           w.bytes(obj.roomId)
         }
 
-        if ((obj.member != null && obj.member.byteLength > 0)) {
-          w.uint32(26)
-          w.bytes(obj.member)
-        }
-
         if ((obj.ephemeral != null && obj.ephemeral.byteLength > 0)) {
           w.uint32(34)
           w.bytes(obj.ephemeral)
@@ -449,6 +388,11 @@ export namespace JoinHello {
           w.bytes(obj.inviteKey)
         }
 
+        if ((obj.inviteSignature != null && obj.inviteSignature.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.inviteSignature)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -456,9 +400,9 @@ export namespace JoinHello {
         const obj: any = {
           version: 0,
           roomId: uint8ArrayAlloc(0),
-          member: uint8ArrayAlloc(0),
           ephemeral: uint8ArrayAlloc(0),
-          inviteKey: uint8ArrayAlloc(0)
+          inviteKey: uint8ArrayAlloc(0),
+          inviteSignature: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -475,16 +419,16 @@ export namespace JoinHello {
               obj.roomId = reader.bytes()
               break
             }
-            case 3: {
-              obj.member = reader.bytes()
-              break
-            }
             case 4: {
               obj.ephemeral = reader.bytes()
               break
             }
             case 5: {
               obj.inviteKey = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.inviteSignature = reader.bytes()
               break
             }
             default: {
@@ -516,13 +460,6 @@ export namespace JoinHello {
               }
               break
             }
-            case 3: {
-              yield {
-                field: `${prefix}.member`,
-                value: reader.bytes()
-              }
-              break
-            }
             case 4: {
               yield {
                 field: `${prefix}.ephemeral`,
@@ -533,6 +470,13 @@ export namespace JoinHello {
             case 5: {
               yield {
                 field: `${prefix}.inviteKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.inviteSignature`,
                 value: reader.bytes()
               }
               break
@@ -559,11 +503,6 @@ export namespace JoinHello {
     value: Uint8Array<ArrayBuffer>
   }
 
-  export interface JoinHelloMemberFieldEvent {
-    field: '$.member'
-    value: Uint8Array<ArrayBuffer>
-  }
-
   export interface JoinHelloEphemeralFieldEvent {
     field: '$.ephemeral'
     value: Uint8Array<ArrayBuffer>
@@ -571,6 +510,11 @@ export namespace JoinHello {
 
   export interface JoinHelloInviteKeyFieldEvent {
     field: '$.inviteKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface JoinHelloInviteSignatureFieldEvent {
+    field: '$.inviteSignature'
     value: Uint8Array<ArrayBuffer>
   }
 
@@ -582,7 +526,7 @@ export namespace JoinHello {
     return decodeMessage(buf, JoinHello.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinHello>): Generator<JoinHelloVersionFieldEvent | JoinHelloRoomIdFieldEvent | JoinHelloMemberFieldEvent | JoinHelloEphemeralFieldEvent | JoinHelloInviteKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinHello>): Generator<JoinHelloVersionFieldEvent | JoinHelloRoomIdFieldEvent | JoinHelloEphemeralFieldEvent | JoinHelloInviteKeyFieldEvent | JoinHelloInviteSignatureFieldEvent> {
     return streamMessage(buf, JoinHello.codec(), opts)
   }
 }
@@ -724,10 +668,10 @@ export namespace JoinChallenge {
 
 export interface JoinProof {
   memberSignature: Uint8Array<ArrayBuffer>
-  inviteSignature: Uint8Array<ArrayBuffer>
   inviteProof: Uint8Array<ArrayBuffer>
   name: string
   peerId: Uint8Array<ArrayBuffer>
+  member: Uint8Array<ArrayBuffer>
 }
 
 export namespace JoinProof {
@@ -745,11 +689,6 @@ export namespace JoinProof {
           w.bytes(obj.memberSignature)
         }
 
-        if ((obj.inviteSignature != null && obj.inviteSignature.byteLength > 0)) {
-          w.uint32(18)
-          w.bytes(obj.inviteSignature)
-        }
-
         if ((obj.inviteProof != null && obj.inviteProof.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.inviteProof)
@@ -765,16 +704,21 @@ export namespace JoinProof {
           w.bytes(obj.peerId)
         }
 
+        if ((obj.member != null && obj.member.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.member)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           memberSignature: uint8ArrayAlloc(0),
-          inviteSignature: uint8ArrayAlloc(0),
           inviteProof: uint8ArrayAlloc(0),
           name: '',
-          peerId: uint8ArrayAlloc(0)
+          peerId: uint8ArrayAlloc(0),
+          member: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -787,10 +731,6 @@ export namespace JoinProof {
               obj.memberSignature = reader.bytes()
               break
             }
-            case 2: {
-              obj.inviteSignature = reader.bytes()
-              break
-            }
             case 3: {
               obj.inviteProof = reader.bytes()
               break
@@ -801,6 +741,10 @@ export namespace JoinProof {
             }
             case 5: {
               obj.peerId = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.member = reader.bytes()
               break
             }
             default: {
@@ -821,13 +765,6 @@ export namespace JoinProof {
             case 1: {
               yield {
                 field: `${prefix}.memberSignature`,
-                value: reader.bytes()
-              }
-              break
-            }
-            case 2: {
-              yield {
-                field: `${prefix}.inviteSignature`,
                 value: reader.bytes()
               }
               break
@@ -853,6 +790,13 @@ export namespace JoinProof {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -867,11 +811,6 @@ export namespace JoinProof {
 
   export interface JoinProofMemberSignatureFieldEvent {
     field: '$.memberSignature'
-    value: Uint8Array<ArrayBuffer>
-  }
-
-  export interface JoinProofInviteSignatureFieldEvent {
-    field: '$.inviteSignature'
     value: Uint8Array<ArrayBuffer>
   }
 
@@ -890,6 +829,11 @@ export namespace JoinProof {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface JoinProofMemberFieldEvent {
+    field: '$.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<JoinProof>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JoinProof.codec())
   }
@@ -898,7 +842,7 @@ export namespace JoinProof {
     return decodeMessage(buf, JoinProof.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinProof>): Generator<JoinProofMemberSignatureFieldEvent | JoinProofInviteSignatureFieldEvent | JoinProofInviteProofFieldEvent | JoinProofNameFieldEvent | JoinProofPeerIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinProof>): Generator<JoinProofMemberSignatureFieldEvent | JoinProofInviteProofFieldEvent | JoinProofNameFieldEvent | JoinProofPeerIdFieldEvent | JoinProofMemberFieldEvent> {
     return streamMessage(buf, JoinProof.codec(), opts)
   }
 }
@@ -1052,6 +996,7 @@ export namespace JoinRefused {
 export interface JoinWelcome {
   log: Uint8Array<ArrayBuffer>[]
   senderKeys: Uint8Array<ArrayBuffer>[]
+  refused: Uint8Array<ArrayBuffer>
 }
 
 export namespace JoinWelcome {
@@ -1078,13 +1023,19 @@ export namespace JoinWelcome {
           }
         }
 
+        if ((obj.refused != null && obj.refused.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.refused)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           log: [],
-          senderKeys: []
+          senderKeys: [],
+          refused: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1107,6 +1058,10 @@ export namespace JoinWelcome {
               }
 
               obj.senderKeys.push(reader.bytes())
+              break
+            }
+            case 3: {
+              obj.refused = reader.bytes()
               break
             }
             default: {
@@ -1159,6 +1114,13 @@ export namespace JoinWelcome {
 
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.refused`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1183,6 +1145,11 @@ export namespace JoinWelcome {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface JoinWelcomeRefusedFieldEvent {
+    field: '$.refused'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<JoinWelcome>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JoinWelcome.codec())
   }
@@ -1191,7 +1158,7 @@ export namespace JoinWelcome {
     return decodeMessage(buf, JoinWelcome.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinWelcome>): Generator<JoinWelcomeLogFieldEvent | JoinWelcomeSenderKeysFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JoinWelcome>): Generator<JoinWelcomeLogFieldEvent | JoinWelcomeSenderKeysFieldEvent | JoinWelcomeRefusedFieldEvent> {
     return streamMessage(buf, JoinWelcome.codec(), opts)
   }
 }
@@ -1202,6 +1169,7 @@ export interface KeysHello {
   member: Uint8Array<ArrayBuffer>
   ephemeral: Uint8Array<ArrayBuffer>
   logHeadSeq: number
+  signature: Uint8Array<ArrayBuffer>
 }
 
 export namespace KeysHello {
@@ -1239,6 +1207,11 @@ export namespace KeysHello {
           w.uint64Number(obj.logHeadSeq)
         }
 
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.signature)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1248,7 +1221,8 @@ export namespace KeysHello {
           roomId: uint8ArrayAlloc(0),
           member: uint8ArrayAlloc(0),
           ephemeral: uint8ArrayAlloc(0),
-          logHeadSeq: 0
+          logHeadSeq: 0,
+          signature: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1275,6 +1249,10 @@ export namespace KeysHello {
             }
             case 5: {
               obj.logHeadSeq = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.signature = reader.bytes()
               break
             }
             default: {
@@ -1327,6 +1305,13 @@ export namespace KeysHello {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1364,6 +1349,11 @@ export namespace KeysHello {
     value: number
   }
 
+  export interface KeysHelloSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<KeysHello>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, KeysHello.codec())
   }
@@ -1372,7 +1362,7 @@ export namespace KeysHello {
     return decodeMessage(buf, KeysHello.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeysHello>): Generator<KeysHelloVersionFieldEvent | KeysHelloRoomIdFieldEvent | KeysHelloMemberFieldEvent | KeysHelloEphemeralFieldEvent | KeysHelloLogHeadSeqFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeysHello>): Generator<KeysHelloVersionFieldEvent | KeysHelloRoomIdFieldEvent | KeysHelloMemberFieldEvent | KeysHelloEphemeralFieldEvent | KeysHelloLogHeadSeqFieldEvent | KeysHelloSignatureFieldEvent> {
     return streamMessage(buf, KeysHello.codec(), opts)
   }
 }
@@ -1532,95 +1522,6 @@ export namespace KeysReply {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeysReply>): Generator<KeysReplyMemberFieldEvent | KeysReplyEphemeralFieldEvent | KeysReplySignatureFieldEvent | KeysReplyLogHeadSeqFieldEvent> {
     return streamMessage(buf, KeysReply.codec(), opts)
-  }
-}
-
-export interface KeysConfirm {
-  signature: Uint8Array<ArrayBuffer>
-}
-
-export namespace KeysConfirm {
-  let _codec: Codec<KeysConfirm>
-
-  export const codec = (): Codec<KeysConfirm> => {
-    if (_codec == null) {
-      _codec = message<KeysConfirm>((obj, w, opts = {}) => {
-        if (opts.lengthDelimited !== false) {
-          w.fork()
-        }
-
-        if ((obj.signature != null && obj.signature.byteLength > 0)) {
-          w.uint32(10)
-          w.bytes(obj.signature)
-        }
-
-        if (opts.lengthDelimited !== false) {
-          w.ldelim()
-        }
-      }, (reader, length, opts = {}) => {
-        const obj: any = {
-          signature: uint8ArrayAlloc(0)
-        }
-
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              obj.signature = reader.bytes()
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-
-        return obj
-      }, function * (reader, length, prefix, opts = {}) {
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              yield {
-                field: `${prefix}.signature`,
-                value: reader.bytes()
-              }
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-      })
-    }
-
-    return _codec
-  }
-
-  export interface KeysConfirmSignatureFieldEvent {
-    field: '$.signature'
-    value: Uint8Array<ArrayBuffer>
-  }
-
-  export function encode (obj: Partial<KeysConfirm>): Uint8Array<ArrayBuffer> {
-    return encodeMessage(obj, KeysConfirm.codec())
-  }
-
-  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeysConfirm>): KeysConfirm {
-    return decodeMessage(buf, KeysConfirm.codec(), opts)
-  }
-
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeysConfirm>): Generator<KeysConfirmSignatureFieldEvent> {
-    return streamMessage(buf, KeysConfirm.codec(), opts)
   }
 }
 

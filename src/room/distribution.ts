@@ -6,7 +6,7 @@ import type { RoomTables } from '../store/index.js'
 import type { FramedStream, Transport } from '../transport/index.js'
 import { KEYS_PROTOCOL } from '../wire/handshake.js'
 import { runKeys, serveKeys } from './exchange.js'
-import { hex, peerIdText } from './ids.js'
+import { hex, peerIdBytes, peerIdText } from './ids.js'
 import type { Identity } from './identity.js'
 import type { Room } from './room.js'
 
@@ -102,7 +102,14 @@ export class KeyDistribution {
     const p = (async () => {
       try {
         const stream = await this.#c.net().openStream(peer, KEYS_PROTOCOL)
-        const result = await runKeys(stream, { log: room.log, memberKey: this.#c.identity.memberKey, senderKeys: this.#keysToGive(room, member.member), expectedPeer: member.member, timeoutMs: this.#timeoutMs })
+        const result = await runKeys(stream, {
+          log: room.log,
+          memberKey: this.#c.identity.memberKey,
+          peerId: peerIdBytes(this.#c.identity.peerId),
+          senderKeysFor: forMember => this.#keysToGive(room, forMember),
+          expectedPeer: member.member,
+          timeoutMs: this.#timeoutMs
+        })
         this.#install(room, result.peer, result.senderKeys)
         this.#c.logChanged(room, result.dropped)
         this.#c.log(`room ${room.name}: keys exchanged with ${peer}`)
@@ -122,6 +129,7 @@ export class KeyDistribution {
       const served = await serveKeys(stream, {
         logFor: roomId => this.#c.room(roomId)?.log,
         memberKey: this.#c.identity.memberKey,
+        localPeerId: peerIdBytes(this.#c.identity.peerId),
         senderKeysFor: (log, member) => this.#keysToGive(this.#c.room(log.roomId)!, member),
         timeoutMs: this.#timeoutMs
       })

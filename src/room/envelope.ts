@@ -29,14 +29,15 @@ export type ValidationReason =
   | 'epoch-too-far' // reject: more than one epoch ahead of our log
   | 'bad-signature' // reject
   | 'duplicate' // ignore: (sender, epoch, index) seen before
+  | 'rate-limited' // ignore: the sender is far above a sane message rate (not relayed; counts against the forwarding peer)
   | 'too-old' | 'too-new' // reject
   | 'missing-keys' | 'key-expired' | 'gap-too-large' // ignore: no key for it (fetch keys / too late / too far ahead)
   | 'decrypt-failed' | 'bad-payload' // reject: signed by a member but does not open or decode
 export type MemberStatus = 'member' | 'poster' | 'admin' | 'revoked' | 'unknown' | 'future-epoch' | 'epoch-too-far' | 'closed-epoch'
 
 /**
- * What the validator may ask of the room; every function must be side-effect free. Senders are
- * named by the lowercase hex of their member key, worked out once per envelope.
+ * What the validator may ask of the room; every function but `admit` must be side-effect free.
+ * Senders are named by the lowercase hex of their member key, worked out once per envelope.
  */
 export interface ValidationContext {
   /** The room whose topic the envelope arrived on. */
@@ -49,6 +50,8 @@ export interface ValidationContext {
   inboundChain: (senderHex: string, epoch: number) => InboundSenderChain | undefined
   /** Whether that chain came from a member other than its owner (then a failure to open is not the sender's fault). */
   relayedChain?: (senderHex: string, epoch: number) => boolean
+  /** Takes one message from the sender's rate budget; false when it is spent (the one side effect). */
+  admit?: (senderHex: string, nowMs: number) => boolean
   nowMs: number
 }
 
@@ -179,8 +182,9 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
   if (future) return { verdict: 'ignore', reason: 'unknown-epoch', header }
   const role = status
   // From here on results carry the message id (VerifiedResult).
-  // 7. replay
+  // 7. replay, then the sender's rate (after the signature: only a member's own traffic spends its budget)
   if (ctx.seen(sender, header.epoch, header.index)) return new VerifiedResult('ignore', 'duplicate', env, role)
+  if (ctx.admit !== undefined && !ctx.admit(sender, ctx.nowMs)) return new VerifiedResult('ignore', 'rate-limited', env, role)
   // 8. timestamp window
   if (header.tsMs > ctx.nowMs + MAX_CLOCK_SKEW_MS) return new VerifiedResult('reject', 'too-new', env, role)
   if (header.tsMs < ctx.nowMs - MAX_MESSAGE_AGE_MS) return new VerifiedResult('reject', 'too-old', env, role)
@@ -189,7 +193,7 @@ export function validateEnvelope (bytes: Uint8Array, ctx: ValidationContext): Va
   if (chain === undefined || !same(chain.roomId, header.roomId) || chain.epoch !== header.epoch || !same(chain.sender, header.sender)) {
     return new VerifiedResult('ignore', 'missing-keys', env, role)
   }
-  const mk = chain.keyFor(header.index)
+  const mk = chain.keyFor(header.index, ctx.nowMs)
   if (!mk.ok) return new VerifiedResult('ignore', MISSING_KEY[mk.reason], env, role)
   let plaintext: Uint8Array
   try {

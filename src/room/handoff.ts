@@ -15,6 +15,8 @@ const SERVE_WAIT_MS = 10_000
 const REMEMBERED = 4096
 /** Questions waiting for an answer at once, across all peers: past it, one is answered at once. */
 const MAX_WAITING = 256
+/** Questions one peer may have waiting at once (a one-shot asks one per neighbour and room). */
+const MAX_WAITING_PER_PEER = 16
 /** How long a neighbour may take to send its question. */
 const READ_DEADLINE_MS = 5_000
 
@@ -23,6 +25,7 @@ export class HandoffTracker {
   readonly #waiters = new Map<string, Array<() => void>>()
   readonly #serveWaitMs: number
   readonly #readDeadlineMs: number
+  readonly #waitingByPeer = new Map<string, number>()
   #waiting = 0
 
   constructor (options: { serveWaitMs?: number, readDeadlineMs?: number } = {}) {
@@ -62,17 +65,27 @@ export class HandoffTracker {
     })
   }
 
-  /** Answers one question on an inbound stream. */
-  async serve (stream: FramedStream): Promise<void> {
-    let timer: NodeJS.Timeout | undefined
-    const id = await Promise.race([
-      stream.read(ID_BYTES),
-      new Promise<undefined>(resolve => { timer = setTimeout(() => resolve(undefined), this.#readDeadlineMs) })
-    ]).finally(() => { clearTimeout(timer) })
-    if (id === undefined || id.length !== ID_BYTES) { stream.abort(new Error('malformed or late hand-off request')); return }
-    const ok = await this.#wait(hex(id), this.#serveWaitMs)
+  /**
+   * Answers one question on an inbound stream from PEER. Only a peer that subscribes to one of our
+   * rooms' topics (SUBSCRIBER) can have published to us, so only such a peer is answered; and at
+   * most MAX_WAITING_PER_PEER of its questions wait at once. The caller finishes the stream.
+   */
+  async serve (stream: FramedStream, peer: string, subscriber: boolean): Promise<void> {
+    if (!subscriber) { stream.abort(new Error('hand-off question from a peer in none of our topics')); return }
+    const id = await stream.read(ID_BYTES, this.#readDeadlineMs)
+    if (id === undefined || id.length !== ID_BYTES) { stream.abort(new Error('malformed hand-off request')); return }
+    const mine = this.#waitingByPeer.get(peer) ?? 0
+    if (mine >= MAX_WAITING_PER_PEER) { await stream.write(Uint8Array.of(this.#accepted.has(hex(id)) ? 1 : 0)); return }
+    this.#waitingByPeer.set(peer, mine + 1)
+    let ok: boolean
+    try {
+      ok = await this.#wait(hex(id), this.#serveWaitMs)
+    } finally {
+      const left = (this.#waitingByPeer.get(peer) ?? 1) - 1
+      if (left > 0) this.#waitingByPeer.set(peer, left)
+      else this.#waitingByPeer.delete(peer)
+    }
     await stream.write(Uint8Array.of(ok ? 1 : 0))
-    await stream.close()
   }
 }
 
@@ -80,8 +93,8 @@ export class HandoffTracker {
 export async function askHandoff (stream: FramedStream, id: Uint8Array): Promise<boolean> {
   try {
     await stream.write(id)
-    const answer = await stream.read(1)
-    await stream.close()
+    const answer = await stream.read(1, SERVE_WAIT_MS + READ_DEADLINE_MS)
+    await stream.finish(1000)
     return answer?.[0] === 1
   } catch {
     return false

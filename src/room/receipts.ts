@@ -14,6 +14,10 @@ import type { Room } from './room.js'
 
 /** Message ids whose way back is remembered (the peer each came from). */
 const ROUTES_MAX = 4096
+/** Of those, at most this many through one neighbour: one peer cannot crowd out the others' routes. */
+const ROUTES_PER_PEER_MAX = 1024
+/** How long a neighbour may take to send its receipt. */
+const READ_DEADLINE_MS = 5_000
 
 export interface ReceiptComponents {
   identity: Identity
@@ -29,6 +33,8 @@ export class Receipts {
   readonly #c: ReceiptComponents
   /** message id → the peer it came from (where receipts for it go) and the room it came in. */
   readonly #routes = new Map<string, Route>()
+  /** Routes per neighbour. */
+  readonly #routesOf = new Map<string, number>()
   /** (message id, member) pairs already passed on. */
   readonly #passed = new Set<string>()
   /** Our own messages whose receipts we count. */
@@ -65,20 +71,37 @@ export class Receipts {
   /** A message asking for receipts was accepted (and stored): remember its way back, send ours. */
   accepted (room: Room, messageId: Uint8Array, fromPeer: string): void {
     const id = hex(messageId)
-    this.#routes.set(id, { peer: fromPeer, roomId: hex(room.roomId) })
-    if (this.#routes.size > ROUTES_MAX) this.#routes.delete(this.#routes.keys().next().value!)
+    if ((this.#routesOf.get(fromPeer) ?? 0) < ROUTES_PER_PEER_MAX && !this.#routes.has(id)) {
+      this.#routes.set(id, { peer: fromPeer, roomId: hex(room.roomId) })
+      this.#routesOf.set(fromPeer, (this.#routesOf.get(fromPeer) ?? 0) + 1)
+      if (this.#routes.size > ROUTES_MAX) this.#dropRoute(this.#routes.keys().next().value!)
+    }
     const member = this.#c.identity.memberPublicKey
     const receipt = encodeReceipt({ roomId: room.roomId as Uint8Array<ArrayBuffer>, messageId: messageId as Uint8Array<ArrayBuffer>, member: member as Uint8Array<ArrayBuffer>, signature: this.#c.identity.memberKey.sign(receiptSigningBytes(room.roomId, messageId)) as Uint8Array<ArrayBuffer> })
     this.#passed.add(`${id}:${hex(member)}`)
     void this.#send(fromPeer, receipt)
   }
 
+  #dropRoute (id: string): void {
+    const route = this.#routes.get(id)
+    if (route === undefined) return
+    this.#routes.delete(id)
+    const left = (this.#routesOf.get(route.peer) ?? 1) - 1
+    if (left > 0) this.#routesOf.set(route.peer, left)
+    else this.#routesOf.delete(route.peer)
+  }
+
+  /**
+   * One receipt from a neighbour. Only a peer that subscribes to the receipt's room topic can have
+   * had the message from us, so only such a peer is heard. The caller finishes the stream.
+   */
   async serve (stream: FramedStream, remotePeer: string): Promise<void> {
     try {
-      const bytes = await stream.read(RECEIPT_MAX_BYTES)
-      await stream.close()
+      const bytes = await stream.read(RECEIPT_MAX_BYTES, READ_DEADLINE_MS)
       if (bytes === undefined) return
       const r = decodeReceipt(bytes)
+      const receiptRoom = this.#c.room(r.roomId)
+      if (receiptRoom === undefined || !this.#c.net().topicPeers(receiptRoom.topic).includes(remotePeer)) throw new Error('the peer is not in the topic of the receipt\'s room')
       const id = hex(r.messageId)
       const mine = this.#awaiting.get(id)
       const back = mine === undefined ? this.#routes.get(id) : undefined
@@ -108,7 +131,7 @@ export class Receipts {
     try {
       const stream = await this.#c.net().openStream(peer, RECEIPT_PROTOCOL, { maxFrameBytes: RECEIPT_MAX_BYTES, signal: AbortSignal.timeout(5000) })
       await stream.write(receipt)
-      await stream.close()
+      await stream.finish(1000)
     } catch (err) {
       this.#c.log(`could not pass a receipt to ${peer}: ${(err as Error).message}`, 2)
     }

@@ -18,6 +18,13 @@ export const OUTBOUND_RESERVE = 64
  * it: members who have not seen the entry yet may still be sending in it (docs/PROTOCOL.md).
  */
 export const EPOCH_GRACE_MS = 60_000
+/**
+ * Envelopes per second one sender may have accepted, sustained, and in a burst. Far above any
+ * honest use (a pipe batches lines: 40,000 lines/s are ~200 envelopes/s), and low enough that a
+ * member flooding the room is dropped by the first node it reaches, never relayed.
+ */
+export const SENDER_RATE_PER_SECOND = 500
+export const SENDER_BURST = 2000
 
 export interface RoomCounters { [verdictAndReason: string]: number }
 
@@ -44,6 +51,8 @@ export class Room {
   readonly #signed = new Map<string, { bytes: Uint8Array, signedMs: number }>()
   /** Inbound chains we got from someone other than their owner. */
   readonly #relayedChains = new Set<string>()
+  /** Per sender (hex): its rate budget (see SENDER_RATE_PER_SECOND). */
+  readonly #rates = new Map<string, { tokens: number, at: number }>()
   /** Counts chains, or newer signatures of chains, received: something new to relay. */
   relayNews = 0
   /** The log length whose growth the last takeLogGrowth() saw. */
@@ -104,6 +113,7 @@ export class Room {
   static load (tables: RoomTables, row: { roomId: Uint8Array, joinedAt: number }, me: Uint8Array): Room {
     const entries = tables.log(row.roomId)
     const room = new Room({ log: MembershipLog.verifyAndLoad(entries, { roomId: row.roomId }), me, joinedAt: row.joinedAt, persistedLogLength: entries.length })
+    const skipped = tables.skipped(row.roomId)
     for (const c of tables.chains(row.roomId)) {
       if (c.outbound) {
         const chain = OutboundSenderChain.fromState(c.state)
@@ -112,7 +122,10 @@ export class Room {
       }
       else {
         const id = chainKey(c.epoch, c.sender)
-        room.#inbound.set(id, InboundSenderChain.fromState(c.state))
+        const chain = InboundSenderChain.fromStateAndSkipped(c.state, skipped.get(id) ?? [])
+        // keys a state from before store migration 5 held inline count as new rows
+        chain.trackSkipped()
+        room.#inbound.set(id, chain)
         const signed = c.signed === undefined ? undefined : verifiedSenderKey(c.signed)
         if (signed !== undefined) room.#signed.set(id, { bytes: c.signed!, signedMs: signed.signedMs })
       }
@@ -174,9 +187,18 @@ export class Room {
     return tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: this.#me, outbound: true, state: chain.toState() })
   }
 
-  inboundStatement (tables: RoomTables, chain: InboundSenderChain): SqlStatement {
-    const signed = this.#signed.get(chainKey(chain.epoch, chain.sender))?.bytes
-    return tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: chain.sender, outbound: false, state: chain.toState(), ...(signed !== undefined ? { signed } : {}) })
+  /**
+   * A received chain at rest: its small state (positions and chain key) and the skipped keys that
+   * changed since the last call, as rows. Nothing for a chain we no longer hold (pruned meanwhile).
+   */
+  inboundStatements (tables: RoomTables, chain: InboundSenderChain): SqlStatement[] {
+    const id = chainKey(chain.epoch, chain.sender)
+    if (this.#inbound.get(id) !== chain) return []
+    const signed = this.#signed.get(id)?.bytes
+    return [
+      tables.chainStatement(this.roomId, { epoch: chain.epoch, sender: chain.sender, outbound: false, state: chain.toCoreState(), ...(signed !== undefined ? { signed } : {}) }),
+      ...tables.skippedStatements(this.roomId, chain.epoch, chain.sender, chain.takeSkippedChanges())
+    ]
   }
 
   /**
@@ -239,13 +261,14 @@ export class Room {
         const newest = this.#newestAddMs()
         if (known === undefined || (known.signedMs < newest && k.signedMs >= newest)) this.relayNews++
         const held = this.#inbound.get(id)
-        if (held !== undefined) statements.push(this.inboundStatement(tables, held)) // the newer copy, at rest
+        if (held !== undefined) statements.push(...this.inboundStatements(tables, held)) // the newer copy, at rest
       }
       if (this.#inbound.has(id)) continue
       const chain = InboundSenderChain.fromSenderKey({ roomId: k.roomId, epoch: k.epoch, sender: k.sender, index: k.index, chainKey: k.chainKey })
+      chain.trackSkipped()
       this.#inbound.set(id, chain)
       if (from === undefined || hex(from) !== hex(k.sender)) this.#relayedChains.add(id)
-      statements.push(this.inboundStatement(tables, chain))
+      statements.push(...this.inboundStatements(tables, chain))
     }
     return statements
   }
@@ -327,14 +350,14 @@ export class Room {
       this.#inbound.delete(id)
       this.#signed.delete(id)
       this.#relayedChains.delete(id)
-      statements.push(tables.deleteChainStatement(this.roomId, { epoch: chain.epoch, sender: chain.sender, outbound: false }))
+      statements.push(...tables.deleteChainStatement(this.roomId, { epoch: chain.epoch, sender: chain.sender, outbound: false }))
     }
     for (const [epoch, chain] of this.#outbound) {
       if (epoch >= this.log.epoch || epoch === keepOwnEpoch) continue
       chain.destroy()
       this.#outbound.delete(epoch)
       this.#reservedUntil.delete(epoch)
-      statements.push(tables.deleteChainStatement(this.roomId, { epoch, sender: this.#me, outbound: true }))
+      statements.push(...tables.deleteChainStatement(this.roomId, { epoch, sender: this.#me, outbound: true }))
     }
     return statements
   }
@@ -354,10 +377,22 @@ export class Room {
       seen: (senderHex, epoch, index) => this.#inbound.get(chainKeyHex(epoch, senderHex))?.wasUsed(index) ?? false,
       inboundChain: (senderHex, epoch) => this.#inbound.get(chainKeyHex(epoch, senderHex)),
       relayedChain: (senderHex, epoch) => this.#relayedChains.has(chainKeyHex(epoch, senderHex)),
+      admit: (senderHex, nowMs) => this.#admit(senderHex, nowMs),
       nowMs
     }
     this.#ctx.nowMs = nowMs
     return this.#ctx
+  }
+
+  /** A token bucket per sender: SENDER_BURST envelopes at once, SENDER_RATE_PER_SECOND sustained. */
+  #admit (senderHex: string, nowMs: number): boolean {
+    let b = this.#rates.get(senderHex)
+    if (b === undefined) this.#rates.set(senderHex, b = { tokens: SENDER_BURST, at: nowMs })
+    if (nowMs > b.at) b.tokens = Math.min(SENDER_BURST, b.tokens + (nowMs - b.at) * SENDER_RATE_PER_SECOND / 1000)
+    b.at = Math.max(b.at, nowMs)
+    if (b.tokens < 1) return false
+    b.tokens--
+    return true
   }
 
   count (verdict: Verdict, reason: ValidationReason | string): void {

@@ -15,6 +15,14 @@ export { CHAIN_KEY_LENGTH }
 export const MAX_SKIPPED_KEYS = 1000
 /** Largest jump ahead an inbound chain makes for one message (messages skipped in between). */
 export const MAX_GAP = 2000
+/**
+ * Skipped indexes one sender's chain may make us derive, as a budget that refills: a member who
+ * jumps MAX_GAP indexes per message makes every receiver derive (and store) that many keys per
+ * message; past the budget such messages are refused ('too-far', IGNOREd) until it refills. An
+ * honest jump (we were away for a thousand messages) costs it once.
+ */
+export const GAP_BUDGET = 2 * MAX_GAP
+export const GAP_REFILL_PER_SECOND = 100
 /** The last usable index; the room rotates chains long before (a new epoch or a new chain). */
 export const MAX_CHAIN_INDEX = UINT32_MAX - 1
 
@@ -255,6 +263,10 @@ export class InboundSenderChain {
   #chainKey: Uint8Array // CK at #next
   #prepared: Step | undefined // the step from #next, derived ahead by prepareNext()
   readonly #skipped: Map<number, Uint8Array> // index → MK, ascending insertion order
+  #gapTokens = GAP_BUDGET
+  #gapAt: number | undefined
+  /** Skipped keys added/removed since the last takeSkippedChanges() (when tracked: stored as rows). */
+  #changes: { added: Set<number>, removed: Set<number> } | undefined
 
   private constructor (id: ChainId, startIndex: number, floor: number, next: number, chainKey: Uint8Array, skipped: Map<number, Uint8Array>) {
     this.roomId = id.roomId.slice(); this.epoch = id.epoch; this.sender = id.sender.slice()
@@ -286,19 +298,63 @@ export class InboundSenderChain {
   }
   get skippedCount (): number { return this.#skipped.size }
 
-  /** The key for `index`, exactly once. Does not change the chain when it refuses. */
-  keyFor (index: number): MessageKeyResult {
+  /**
+   * Keep the skipped keys apart from the chain's state: from now on toCoreState() leaves them out
+   * and takeSkippedChanges() says which to insert and delete, so accepting a message writes a few
+   * dozen bytes, not the whole window (up to MAX_SKIPPED_KEYS keys). Keys already held count as added.
+   */
+  trackSkipped (): void {
+    if (this.#changes !== undefined) return
+    this.#changes = { added: new Set(this.#skipped.keys()), removed: new Set() }
+  }
+
+  /** Skipped keys to store ([index, MK] copies) and indexes to delete since the last call. */
+  takeSkippedChanges (): { added: Array<[number, Uint8Array]>, removed: number[] } {
+    const c = this.#changes
+    if (c === undefined) return { added: [], removed: [] }
+    const added: Array<[number, Uint8Array]> = []
+    for (const i of c.added) { const mk = this.#skipped.get(i); if (mk !== undefined) added.push([i, mk.slice()]) }
+    const removed = [...c.removed]
+    c.added.clear(); c.removed.clear()
+    return { added, removed }
+  }
+
+  /** Takes GAP tokens from the budget (refilled for the time since the last charge); false if short. */
+  #chargeGap (gap: number, nowMs: number): boolean {
+    if (this.#gapAt !== undefined && nowMs > this.#gapAt) {
+      this.#gapTokens = Math.min(GAP_BUDGET, this.#gapTokens + (nowMs - this.#gapAt) * GAP_REFILL_PER_SECOND / 1000)
+    }
+    this.#gapAt = Math.max(this.#gapAt ?? nowMs, nowMs)
+    if (gap > this.#gapTokens) return false
+    this.#gapTokens -= gap
+    return true
+  }
+
+  #noteAdded (index: number): void { this.#changes?.added.add(index) }
+  #noteRemoved (index: number): void {
+    if (this.#changes === undefined) return
+    // never stored yet: nothing to delete
+    if (!this.#changes.added.delete(index)) this.#changes.removed.add(index)
+  }
+
+  /**
+   * The key for `index`, exactly once. Does not change the chain when it refuses. A jump ahead
+   * is charged to the chain's gap budget at NOWMS (default: now).
+   */
+  keyFor (index: number, nowMs: number = Date.now()): MessageKeyResult {
     if (!Number.isInteger(index) || index < 0 || index > MAX_CHAIN_INDEX) return { ok: false, reason: 'too-far' }
     if (index < this.startIndex) return { ok: false, reason: 'before-start' }
     if (index < this.#next) {
       const mk = this.#skipped.get(index)
       if (mk === undefined) return { ok: false, reason: index >= this.#floor ? 'replay' : 'expired' }
       this.#skipped.delete(index)
+      this.#noteRemoved(index)
       const out = deriveMessageKey(index, mk)
       wipe(mk)
       return { ok: true, ...out }
     }
     if (index - this.#next > MAX_GAP) return { ok: false, reason: 'too-far' }
+    if (index > this.#next && !this.#chargeGap(index - this.#next, nowMs)) return { ok: false, reason: 'too-far' }
     if (index === this.#next && this.#prepared !== undefined) {
       // the message everyone expects next: its key was derived ahead
       const s = this.#prepared
@@ -314,7 +370,7 @@ export class InboundSenderChain {
     const oldNext = this.#next
     const keepFrom = Math.max(oldNext, index - MAX_SKIPPED_KEYS)
     for (let i = oldNext; i < index; i++) {
-      if (i >= keepFrom) this.#skipped.set(i, messageKeySeed(this.#chainKey))
+      if (i >= keepFrom) { this.#skipped.set(i, messageKeySeed(this.#chainKey)); this.#noteAdded(i) }
       this.#advance()
     }
     // Everything below the floor that is not in the window is gone (handed out or dropped).
@@ -323,6 +379,7 @@ export class InboundSenderChain {
       const [oldest, mk] = this.#skipped.entries().next().value as [number, Uint8Array]
       wipe(mk)
       this.#skipped.delete(oldest)
+      this.#noteRemoved(oldest)
       this.#floor = Math.max(this.#floor, oldest + 1)
     }
     const mk = messageKeySeed(this.#chainKey)
@@ -353,12 +410,44 @@ export class InboundSenderChain {
    * u16 count ‖ count × (u32 index ‖ MK) with indexes ascending (all big-endian).
    */
   toState (): Uint8Array {
-    const w = new StateWriter(HEADER_STATE_LENGTH + 12 + CHAIN_KEY_LENGTH + 2 + this.#skipped.size * (4 + CHAIN_KEY_LENGTH))
+    return this.#state(true)
+  }
+
+  /** toState() without the skipped keys (count 0): what is stored once they are kept as rows (trackSkipped). */
+  toCoreState (): Uint8Array {
+    return this.#state(false)
+  }
+
+  #state (withSkipped: boolean): Uint8Array {
+    const skipped = withSkipped ? this.#skipped.size : 0
+    const w = new StateWriter(HEADER_STATE_LENGTH + 12 + CHAIN_KEY_LENGTH + 2 + skipped * (4 + CHAIN_KEY_LENGTH))
     writeId(w, STATE_INBOUND_V1, this)
     w.u32(this.startIndex); w.u32(this.#floor); w.u32(this.#next); w.raw(this.#chainKey)
-    w.u16(this.#skipped.size)
-    for (const [i, mk] of this.#skipped) { w.u32(i); w.raw(mk) }
+    w.u16(skipped)
+    if (withSkipped) for (const [i, mk] of this.#skipped) { w.u32(i); w.raw(mk) }
     return w.bytes
+  }
+
+  /**
+   * From a state, plus skipped keys kept as rows (see trackSkipped), which must lie within the
+   * state's positions. Past MAX_SKIPPED_KEYS in all, the oldest are dropped.
+   */
+  static fromStateAndSkipped (bytes: Uint8Array, rows: Array<[number, Uint8Array]>): InboundSenderChain {
+    const chain = InboundSenderChain.fromState(bytes)
+    chain.#restore(rows)
+    return chain
+  }
+
+  #restore (rows: Array<[number, Uint8Array]>): void {
+    const all = new Map(this.#skipped)
+    for (const [i, mk] of rows) {
+      if (!Number.isInteger(i) || i < this.startIndex || i >= this.#next) throw corrupt('skipped key index out of range')
+      if (!(mk instanceof Uint8Array) || mk.length !== CHAIN_KEY_LENGTH) throw corrupt('skipped key of the wrong length')
+      all.set(i, mk.slice())
+    }
+    const sorted = [...all.entries()].sort((a, b) => a[0] - b[0])
+    this.#skipped.clear()
+    for (const [i, mk] of sorted.slice(-MAX_SKIPPED_KEYS)) this.#skipped.set(i, mk)
   }
 
   static fromState (bytes: Uint8Array): InboundSenderChain {

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events'
 import { ConclaveError, JoinRefusedError, UsageError } from '../errors.js'
 import type { History, RoomTables, SqlStatement, StoredMessage } from '../store/index.js'
-import type { Transport } from '../transport/index.js'
+import { StreamBudget, type Transport } from '../transport/index.js'
 import type { MessageInput } from '../wire/payload.js'
 import { JOIN_PROTOCOL, KEYS_PROTOCOL } from '../wire/handshake.js'
 import { type ValidationResult, sealEnvelope, validateEnvelope } from './envelope.js'
@@ -84,6 +84,10 @@ const IDLE_FLUSH_MS = 5
 const PREPARE_AFTER_MS = 10
 /** Refusals that another admin would give too (the ticket itself is dead): stop trying at once. */
 const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER'])
+/** Join and keys handshakes served at once, across all peers (each costs signatures and a stream). */
+const HANDSHAKE_BUDGET = 32
+/** Join or keys streams one connection may have open at once (a member needs one per room). */
+const HANDSHAKE_STREAMS_PER_CONNECTION = 4
 
 export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [ShownMessage], 'keys-exchanged': [Room, string] }> {
   readonly identity: Identity
@@ -99,6 +103,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #rooms = new Map<string, Room>() // by room id hex
   readonly #keys: KeyDistribution
   readonly #handoff = new HandoffTracker()
+  readonly #handshakeBudget = new StreamBudget(HANDSHAKE_BUDGET)
   /** Per room, the id of the last envelope we accepted and forwarded to other neighbours. */
   readonly #relayed = new Map<Room, Uint8Array>()
   /** Per room, envelopes waiting for their sender's chain (see #park). */
@@ -366,14 +371,25 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   /** Subscribes every room, serves joins and key exchanges, exchanges keys with members as they connect. */
   async start (): Promise<void> {
     const net = this.#net()
-    await net.handle(JOIN_PROTOCOL, async (stream, remotePeer) => { await this.#serveJoin(stream, remotePeer) })
-    await net.handle(KEYS_PROTOCOL, async (stream, remotePeer) => { await this.#keys.serve(stream, remotePeer) })
-    await net.handle(HANDOFF_PROTOCOL, async (stream) => { await this.#handoff.serve(stream) }, { maxFrameBytes: 64 })
-    await net.handle(RECEIPT_PROTOCOL, async (stream, remotePeer) => { await this.#receipts.serve(stream, remotePeer) }, { maxFrameBytes: 256 })
+    // Join and keys streams come from peers that have proved nothing yet: a few per connection, and
+    // HANDSHAKE_BUDGET at once across all peers; later frames may be large only once the handshake
+    // authenticated the peer (exchange.ts reads the first frame with a small limit).
+    const handshakes = { maxInboundStreams: HANDSHAKE_STREAMS_PER_CONNECTION, budget: this.#handshakeBudget, readTimeoutMs: this.#timeoutMs }
+    await net.handle(JOIN_PROTOCOL, async (stream, remotePeer) => { await this.#serveJoin(stream, remotePeer) }, handshakes)
+    await net.handle(KEYS_PROTOCOL, async (stream, remotePeer) => { await this.#keys.serve(stream, remotePeer) }, handshakes)
+    await net.handle(HANDOFF_PROTOCOL, async (stream, remotePeer) => { await this.#handoff.serve(stream, remotePeer, this.#subscribesToOurs(remotePeer)) }, { maxFrameBytes: 64, maxInboundStreams: 16 })
+    await net.handle(RECEIPT_PROTOCOL, async (stream, remotePeer) => { await this.#receipts.serve(stream, remotePeer) }, { maxFrameBytes: 256, maxInboundStreams: 16 })
     net.on('peer:connect', peer => { for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer) })
     this.#started = true
     for (const room of this.#rooms.values()) this.#subscribe(room)
     for (const peer of net.connections()) for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer)
+  }
+
+  /** Whether PEER subscribes to the topic of one of our rooms (only such peers publish to us). */
+  #subscribesToOurs (peer: string): boolean {
+    const net = this.#net()
+    for (const room of this.#rooms.values()) if (net.topicPeers(room.topic).includes(peer)) return true
+    return false
   }
 
   #subscribe (room: Room): void {
@@ -396,7 +412,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     if (forwarded) this.#relayed.set(room, result.id!)
     if (result.payload.type === 'log-entry') {
       this.#handoff.accepted(hex(result.id!))
-      const statements: SqlStatement[] = [room.inboundStatement(this.#tables, chain)]
+      this.#writer.state(chain, () => room.inboundStatements(this.#tables, chain))
+      const statements: SqlStatement[] = []
       try {
         const { dropped } = room.log.merge([result.payload.logEntry])
         this.#reapply(room, dropped)
@@ -429,7 +446,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       }
       const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
       this.#writer.prepare(chain)
-      this.#writer.queue([room.inboundStatement(this.#tables, chain), this.#history.appendStatement(stored)], showAll(room, stored, idHex), after)
+      this.#writer.state(chain, () => room.inboundStatements(this.#tables, chain))
+      this.#writer.queue([this.#history.appendStatement(stored)], showAll(room, stored, idHex), after)
     }, urgent)
     return result
   }
@@ -607,7 +625,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       const outcome = await serveJoin(stream, {
         logFor: roomId => this.#rooms.get(hex(roomId))?.log,
         adminKey: this.identity.memberKey,
-        remotePeerId: peerIdBytes(remotePeer),
+        localPeerId: peerIdBytes(this.identity.peerId),
         timeoutMs: this.#timeoutMs,
         admit: (log, decision) => {
           const room = this.#rooms.get(hex(log.roomId))!
@@ -677,8 +695,9 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
           return room
         } catch (err) {
           lastError = err
-          // A refusal by an admin is final (expired, used up, revoked…); an unreachable or non-admin peer is not.
-          if (err instanceof JoinRefusedError && !FINAL_REFUSALS.has(err.code)) cannotAdmit.add(target)
+          // A refusal by an authenticated admin is final (expired, used up, revoked…); by anyone else,
+          // or a peer that cannot admit us, or an unreachable one, it is not.
+          if (err instanceof JoinRefusedError && (!err.final || !FINAL_REFUSALS.has(err.code))) cannotAdmit.add(target)
           else if (err instanceof ConclaveError && err.name !== 'HandshakeError' && err.name !== 'TransportError' && err.exitCode === 2) throw err
           this.#log(`join via ${target} failed: ${(err as Error).message}`)
         }
@@ -686,7 +705,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       await new Promise(resolve => setTimeout(resolve, 300))
     }
     // Somebody in the room answered but could not admit us (it does not know this invite): say that.
-    if (lastError instanceof JoinRefusedError && lastError.code === 'UNKNOWN_INVITE') throw lastError
+    if (lastError instanceof JoinRefusedError && lastError.final && lastError.code === 'UNKNOWN_INVITE') throw lastError
     throw new ConclaveError(`could not reach the inviter (${inviter}) or any other admin of room '${ticket.roomName}'`, {
       hint: `the inviter or another admin of '${ticket.roomName}' must be online (running 'conclave chat ${ticket.roomName}', 'listen' or 'daemon'); check the address in the ticket is reachable from here`,
       cause: lastError

@@ -30,6 +30,8 @@ export class BatchWriter<Shown> {
   readonly #pendingShow: Shown[] = []
   readonly #pendingAfter: Array<() => void> = []
   readonly #prepare = new Set<Preparable>()
+  /** Rows built once per flush, however many messages touched them (a chain's state). */
+  readonly #states = new Map<object, () => SqlStatement[]>()
   #prepareTimer: NodeJS.Timeout | undefined
   #flushScheduled = false
   #flushSoon = false
@@ -50,6 +52,15 @@ export class BatchWriter<Shown> {
     this.#schedule(urgent)
   }
 
+  /**
+   * The next batch also writes what BUILD returns, called once at that flush however often this
+   * is called for KEY meanwhile: a chain that accepted a hundred messages is written once.
+   */
+  state (key: object, build: () => SqlStatement[]): void {
+    this.#states.set(key, build)
+    this.#schedule()
+  }
+
   /** Statements for the next batch, messages to show once it is written, work for once it is durable. */
   queue (statements: SqlStatement[], show: Shown[] = [], after?: () => void): void {
     this.#pending.push(...statements)
@@ -60,7 +71,10 @@ export class BatchWriter<Shown> {
 
   /** Statements queued and not yet written, handed to the caller (who writes them first). */
   takePending (): SqlStatement[] {
-    return this.#pending.splice(0)
+    const out = this.#pending.splice(0)
+    for (const build of this.#states.values()) out.push(...build())
+    this.#states.clear()
+    return out
   }
 
   /** Derive CHAIN's next message key prepareAfterMs after the next flush. */
@@ -100,6 +114,8 @@ export class BatchWriter<Shown> {
       this.#flushScheduled = false
     }
     const statements = this.#pending.splice(0)
+    for (const build of this.#states.values()) statements.push(...build())
+    this.#states.clear()
     const shows = this.#pendingShow.splice(0)
     const afters = this.#pendingAfter.splice(0)
     let durable: Promise<void>

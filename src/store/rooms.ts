@@ -24,6 +24,19 @@ export const SQL_CREATE_CHAINS = `CREATE TABLE sender_chains (
   PRIMARY KEY (room_id, epoch, sender, outbound)
 )`
 
+/**
+ * Keys of skipped chain indexes (messages not received yet), one row each, so that accepting a
+ * message writes its chain's small state and inserts or deletes a row, never the whole window.
+ */
+export const SQL_CREATE_SKIPPED_KEYS = `CREATE TABLE skipped_keys (
+  room_id BLOB NOT NULL,
+  epoch   INTEGER NOT NULL,
+  sender  BLOB NOT NULL,
+  idx     INTEGER NOT NULL,       -- chain index the key is for
+  mk      BLOB NOT NULL,          -- message key seed (secret)
+  PRIMARY KEY (room_id, epoch, sender, idx)
+)`
+
 const SQL_ROOMS = 'SELECT room_id, name, topic, joined_at FROM rooms ORDER BY name, joined_at'
 const SQL_ROOM_INSERT = 'INSERT OR IGNORE INTO rooms (room_id, name, topic, joined_at) VALUES (?, ?, ?, ?)'
 const SQL_LOG = 'SELECT entry FROM room_log WHERE room_id = ? ORDER BY seq'
@@ -33,7 +46,12 @@ const SQL_CHAIN_UPSERT = 'INSERT OR REPLACE INTO sender_chains (room_id, epoch, 
 const SQL_LOG_DELETE_FROM = 'DELETE FROM room_log WHERE room_id = ? AND seq >= ?'
 const SQL_CHAIN_DELETE = 'DELETE FROM sender_chains WHERE room_id = ? AND epoch = ? AND sender = ? AND outbound = ?'
 const SQL_CHAINS_OF_DELETE = 'DELETE FROM sender_chains WHERE room_id = ? AND sender = ?'
-const SQL_FORGET_ROOM = ['DELETE FROM sender_chains WHERE room_id = ?', 'DELETE FROM room_log WHERE room_id = ?', 'DELETE FROM messages WHERE room_id = ?', 'DELETE FROM rooms WHERE room_id = ?']
+const SQL_SKIPPED = 'SELECT epoch, sender, idx, mk FROM skipped_keys WHERE room_id = ? ORDER BY epoch, sender, idx'
+const SQL_SKIPPED_INSERT = 'INSERT OR REPLACE INTO skipped_keys (room_id, epoch, sender, idx, mk) VALUES (?, ?, ?, ?, ?)'
+const SQL_SKIPPED_DELETE = 'DELETE FROM skipped_keys WHERE room_id = ? AND epoch = ? AND sender = ? AND idx = ?'
+const SQL_SKIPPED_OF_CHAIN_DELETE = 'DELETE FROM skipped_keys WHERE room_id = ? AND epoch = ? AND sender = ?'
+const SQL_SKIPPED_OF_DELETE = 'DELETE FROM skipped_keys WHERE room_id = ? AND sender = ?'
+const SQL_FORGET_ROOM = ['DELETE FROM skipped_keys WHERE room_id = ?', 'DELETE FROM sender_chains WHERE room_id = ?', 'DELETE FROM room_log WHERE room_id = ?', 'DELETE FROM messages WHERE room_id = ?', 'DELETE FROM rooms WHERE room_id = ?']
 const SQL_META_GET = 'SELECT value FROM meta WHERE key = ?'
 const SQL_META_SET = 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'
 
@@ -80,14 +98,36 @@ export class RoomTables {
     return [SQL_LOG_DELETE_FROM, [roomId, seq]]
   }
 
-  /** Deletes one stored chain (a closed epoch's own chain, a removed member's). */
-  deleteChainStatement (roomId: Uint8Array, chain: Omit<ChainRow, 'state'>): SqlStatement {
-    return [SQL_CHAIN_DELETE, [roomId, chain.epoch, chain.sender, chain.outbound ? 1 : 0]]
+  /** Stores and deletes skipped keys of one received chain (InboundSenderChain.takeSkippedChanges). */
+  skippedStatements (roomId: Uint8Array, epoch: number, sender: Uint8Array, changes: { added: Array<[number, Uint8Array]>, removed: number[] }): SqlStatement[] {
+    return [
+      ...changes.removed.map((i): SqlStatement => [SQL_SKIPPED_DELETE, [roomId, epoch, sender, i]]),
+      ...changes.added.map(([i, mk]): SqlStatement => [SQL_SKIPPED_INSERT, [roomId, epoch, sender, i, mk]])
+    ]
   }
 
-  /** Deletes every chain of SENDER in the room (a removed member's). */
-  deleteChainsOfStatement (roomId: Uint8Array, sender: Uint8Array): SqlStatement {
-    return [SQL_CHAINS_OF_DELETE, [roomId, sender]]
+  /** Skipped keys of the room's received chains, by chain ("epoch:sender hex"), indexes ascending. */
+  skipped (roomId: Uint8Array): Map<string, Array<[number, Uint8Array]>> {
+    const out = new Map<string, Array<[number, Uint8Array]>>()
+    for (const r of this.store.all<{ epoch: number, sender: Uint8Array, idx: number, mk: Uint8Array }>(SQL_SKIPPED, [roomId])) {
+      const key = `${r.epoch}:${Buffer.from(r.sender).toString('hex')}`
+      const list = out.get(key) ?? []
+      list.push([r.idx, r.mk])
+      out.set(key, list)
+    }
+    return out
+  }
+
+  /** Deletes one stored chain (a closed epoch's own chain, a removed member's) with its skipped keys. */
+  deleteChainStatement (roomId: Uint8Array, chain: Omit<ChainRow, 'state'>): SqlStatement[] {
+    const statements: SqlStatement[] = [[SQL_CHAIN_DELETE, [roomId, chain.epoch, chain.sender, chain.outbound ? 1 : 0]]]
+    if (!chain.outbound) statements.push([SQL_SKIPPED_OF_CHAIN_DELETE, [roomId, chain.epoch, chain.sender]])
+    return statements
+  }
+
+  /** Deletes every chain of SENDER in the room (a removed member's), with their skipped keys. */
+  deleteChainsOfStatement (roomId: Uint8Array, sender: Uint8Array): SqlStatement[] {
+    return [[SQL_CHAINS_OF_DELETE, [roomId, sender]], [SQL_SKIPPED_OF_DELETE, [roomId, sender]]]
   }
 
   /** Everything stored about a room: its row, log, chains and messages (`leave`). */

@@ -1,6 +1,6 @@
 // The store's schema: SQL as named constants, and the numbered migrations that Store.open applies.
 import type { Migration } from './db.js'
-import { SQL_CREATE_CHAINS, SQL_CREATE_ROOMS, SQL_CREATE_ROOM_LOG } from './rooms.js'
+import { SQL_CREATE_CHAINS, SQL_CREATE_ROOMS, SQL_CREATE_ROOM_LOG, SQL_CREATE_SKIPPED_KEYS } from './rooms.js'
 
 /**
  * Messages live in an ordinary rowid table, not WITHOUT ROWID: rows are appended in arrival order
@@ -52,5 +52,10 @@ export const MIGRATIONS: Migration[] = [
     version: 4,
     name: 'owner-signed sender keys kept for relaying',
     sql: SQL_ADD_CHAIN_SIGNED
+  },
+  {
+    version: 5,
+    name: 'skipped message keys as rows, apart from their chain',
+    sql: SQL_CREATE_SKIPPED_KEYS
   }
 ]

@@ -14,8 +14,8 @@ import { DEFAULT_MAX_MESSAGE_BYTES, Pubsub } from './pubsub.js'
 import type { MessageHandler, PeerFilter, PublishOutcome, TopicValidator } from './pubsub.js'
 import { FramedStream } from './streams.js'
 
-export { FramedStream, encodeFrameLength, decodeFrameLength } from './streams.js'
-export { DEFAULT_MAX_MESSAGE_BYTES, CHAT_TOPIC_SCORE, SCORE_PARAMS, SCORE_THRESHOLDS, messageId } from './pubsub.js'
+export { FramedStream, encodeFrameLength, decodeFrameLength, DEFAULT_READ_TIMEOUT_MS } from './streams.js'
+export { DEFAULT_MAX_MESSAGE_BYTES, IGNORE_LIMIT, IGNORE_WINDOW_MS, CHAT_TOPIC_SCORE, SCORE_PARAMS, SCORE_THRESHOLDS, messageId } from './pubsub.js'
 export type { Verdict, TopicValidator, MessageHandler, PeerFilter, PublishOutcome } from './pubsub.js'
 export { peerPrivateKeyFromSeed, peerIdFromSeed } from './peer-key.js'
 export type { ConclaveLibp2p } from './node.js'
@@ -39,15 +39,62 @@ export interface TransportOptions {
   maxMessageBytes?: number
   /** Largest frame on a framed stream unless a handler/openStream says otherwise. Default 1 MiB. */
   maxFrameBytes?: number
-  /** Exempt loopback from the inbound connection rate limit (see node.ts). Default true. */
-  allowLoopbackFlood?: boolean
+
 }
 
 export type PeerEvent = 'peer:connect' | 'peer:disconnect'
 export type StreamHandler = (stream: FramedStream, remotePeer: string) => void | Promise<void>
 
+/** How long a finished handler's stream may take to close on both sides before it is aborted. */
+const FINISH_GRACE_MS = 2_000
+/** Inbound streams of one protocol one connection may have open at once (libp2p's default is 32). */
+const DEFAULT_MAX_INBOUND_STREAMS = 8
+
+/**
+ * A count of handler runs shared by several protocols: past `limit` running at once, a new
+ * inbound stream is aborted before its handler runs (a budget for work done for peers that have
+ * not proved anything yet, across all connections).
+ */
+export class StreamBudget {
+  readonly limit: number
+  #running = 0
+  /** Streams aborted because the budget was spent. */
+  refused = 0
+
+  constructor (limit: number) {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`"limit" expected a positive integer, got ${limit}`)
+    this.limit = limit
+  }
+
+  get running (): number { return this.#running }
+
+  take (): boolean {
+    if (this.#running >= this.limit) { this.refused++; return false }
+    this.#running++
+    return true
+  }
+
+  release (): void { this.#running-- }
+}
+
+export interface HandleOptions {
+  /** Largest frame on these streams. Default: the transport's maxFrameBytes. */
+  maxFrameBytes?: number
+  /** Streams of this protocol one connection may have open at once. Default 8. */
+  maxInboundStreams?: number
+  /** Deadline of each read (ms). Default DEFAULT_READ_TIMEOUT_MS. */
+  readTimeoutMs?: number
+  /** Shared budget of concurrent handler runs (see StreamBudget). */
+  budget?: StreamBudget
+}
+
 /** Where to dial: a multiaddr string (with /p2p/<id> to pin the peer) or a peer id string. */
 export type PeerTarget = string
+
+/** How long a peer that flooded us is scored down and refused (inbound and outbound). */
+const ABUSE_BAN_MS = 60_000
+/** gossipsub behaviour penalty for a flood: weight -10 × 10² puts the peer far below graylist (-80). */
+const ABUSE_PENALTY = 10
 
 /** A started libp2p node. Create with createTransport; call stop() once. */
 export class Transport {
@@ -58,14 +105,20 @@ export class Transport {
   readonly #pubsub: Pubsub
   readonly #log: Logger
   readonly #listeners = new Map<PeerEvent, Set<(peerId: string) => void>>()
+  readonly #banned: Map<string, number>
   #stopped = false
 
-  constructor (node: ConclaveLibp2p, options: { maxMessageBytes: number, maxFrameBytes: number, dialDiscovered: boolean }) {
+  constructor (node: ConclaveLibp2p, options: { maxMessageBytes: number, maxFrameBytes: number, dialDiscovered: boolean, banned: Map<string, number> }) {
     this.libp2p = node
+    this.#banned = options.banned
     this.peerId = node.peerId.toString()
     this.maxFrameBytes = options.maxFrameBytes
     this.#log = node.logger.forComponent('conclave:transport')
-    this.#pubsub = new Pubsub({ pubsub: node.services.pubsub, log: this.#log }, { maxMessageBytes: options.maxMessageBytes })
+    this.#pubsub = new Pubsub({
+      pubsub: node.services.pubsub,
+      log: this.#log,
+      onAbusive: (peer) => { this.ban(peer, ABUSE_BAN_MS, 'ignored messages far above a sane rate') }
+    }, { maxMessageBytes: options.maxMessageBytes })
     node.addEventListener('peer:connect', (evt) => {
       this.#pubsub.notifyChange()
       this.#emit('peer:connect', evt.detail.toString())
@@ -117,6 +170,27 @@ export class Transport {
         this.#log.error('%s listener threw - %e', event, err)
       }
     }
+  }
+
+  /**
+   * Scores PEER down in gossipsub, closes its connections and refuses it for MS (the node's
+   * connection gater consults the same list). For peers that flood us; logged with REASON.
+   */
+  ban (peer: string, ms: number, reason: string): void {
+    this.#banned.set(peer, Date.now() + ms)
+    this.#pubsub.penalize(peer, ABUSE_PENALTY)
+    this.#log('banning %s for %d ms: %s', peer, ms, reason)
+    try {
+      this.libp2p.hangUp(peerIdFromString(peer)).catch((err: unknown) => { this.#log('could not hang up on %s - %e', peer, err) })
+    } catch (err) {
+      this.#log('could not hang up on %s - %e', peer, err)
+    }
+  }
+
+  /** Peers refused now (banned), with the time their ban ends (ms since epoch). */
+  bannedPeers (): Array<{ peer: string, untilMs: number }> {
+    const now = Date.now()
+    return [...this.#banned].filter(([, until]) => until > now).map(([peer, untilMs]) => ({ peer, untilMs }))
   }
 
   /** Connect to a peer; resolves with its peer id. */
@@ -186,34 +260,48 @@ export class Transport {
   // ---- direct streams ----
 
   /**
-   * Serve `protocol` (e.g. '/conclave/join/1.0.0'). Each inbound stream is handed over as a
-   * FramedStream; if the handler throws or rejects, the stream is aborted.
+   * Serve `protocol` (e.g. '/conclave/join/2.0.0'). Each inbound stream is handed over as a
+   * FramedStream whose every read has a deadline. However the handler ends, the stream ends with
+   * it: aborted if the handler threw, else closed on both sides within FINISH_GRACE_MS or aborted.
    */
-  async handle (protocol: string, handler: StreamHandler, options: { maxFrameBytes?: number, maxInboundStreams?: number } = {}): Promise<void> {
+  async handle (protocol: string, handler: StreamHandler, options: HandleOptions = {}): Promise<void> {
     const maxFrameBytes = options.maxFrameBytes ?? this.maxFrameBytes
+    const budget = options.budget
     await this.libp2p.handle(protocol, async (stream: Stream, connection: Connection) => {
-      const framed = new FramedStream(stream, connection.remotePeer.toString(), { maxFrameBytes })
+      const framed = new FramedStream(stream, connection.remotePeer.toString(), {
+        maxFrameBytes, ...(options.readTimeoutMs !== undefined ? { readTimeoutMs: options.readTimeoutMs } : {})
+      })
+      if (budget !== undefined && !budget.take()) {
+        framed.abort(new TransportError(`too many ${protocol} streams at once`))
+        return
+      }
       try {
         await handler(framed, framed.remotePeer)
+        await framed.finish(FINISH_GRACE_MS)
       } catch (err) {
         this.#log('handler for %s failed - %e', protocol, err)
         framed.abort(err instanceof Error ? err : new Error(String(err)))
+      } finally {
+        budget?.release()
       }
-    }, options.maxInboundStreams !== undefined ? { maxInboundStreams: options.maxInboundStreams } : {})
+    }, { maxInboundStreams: options.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS })
   }
 
   async unhandle (protocol: string): Promise<void> {
     await this.libp2p.unhandle(protocol)
   }
 
-  /** Open a stream for `protocol` to a peer (dialling it if needed). */
-  async openStream (target: PeerTarget, protocol: string, options: { maxFrameBytes?: number, signal?: AbortSignal } = {}): Promise<FramedStream> {
+  /** Open a stream for `protocol` to a peer (dialling it if needed). End it with finish() or abort(). */
+  async openStream (target: PeerTarget, protocol: string, options: { maxFrameBytes?: number, signal?: AbortSignal, readTimeoutMs?: number } = {}): Promise<FramedStream> {
     try {
       const opts = options.signal !== undefined ? { signal: options.signal } : {}
       const conn = await this.libp2p.dial(parseTarget(target), opts)
       const stream = await conn.newStream(protocol, opts)
       const remote = conn.remotePeer.toString()
-      return new FramedStream(stream, remote, { maxFrameBytes: options.maxFrameBytes ?? this.maxFrameBytes })
+      return new FramedStream(stream, remote, {
+        maxFrameBytes: options.maxFrameBytes ?? this.maxFrameBytes,
+        ...(options.readTimeoutMs !== undefined ? { readTimeoutMs: options.readTimeoutMs } : {})
+      })
     } catch (err) {
       throw new TransportError(`could not open ${protocol} to ${target}: ${errorText(err)}`, { cause: err })
     }
@@ -232,14 +320,22 @@ export class Transport {
 /** Create and start a transport. Throws TransportError when the node cannot start. */
 export async function createTransport (components: TransportComponents, options: TransportOptions): Promise<Transport> {
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+  const banned = new Map<string, number>()
+  const isBanned = (peer: string): boolean => {
+    const until = banned.get(peer)
+    if (until === undefined) return false
+    if (until > Date.now()) return true
+    banned.delete(peer)
+    return false
+  }
   const node = await createNode(components, {
     listen: options.listen,
     bootstrap: options.bootstrap ?? [],
     mdns: options.mdns,
     maxMessageBytes,
-    allowLoopbackFlood: options.allowLoopbackFlood ?? true
+    isBanned
   })
-  return new Transport(node, { maxMessageBytes, maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, dialDiscovered: options.mdns })
+  return new Transport(node, { maxMessageBytes, maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, dialDiscovered: options.mdns, banned })
 }
 
 function parseTarget (target: PeerTarget): Multiaddr | PeerId {

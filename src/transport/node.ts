@@ -36,14 +36,15 @@ export interface NodeOptions {
   bootstrap: string[]
   mdns: boolean
   maxMessageBytes: number
-  /** Exempt 127.0.0.0/8 and ::1 from the inbound connection rate limit and connection cap. */
-  allowLoopbackFlood: boolean
+  /** Peers refused for now (flooders, see Transport.ban): the connection gater asks it. */
+  isBanned?: (peerId: string) => boolean
 }
 
 /**
  * Inbound connection attempts accepted per second from one host (libp2p's default is 5; the
  * 6th is refused silently). Scripts that run `conclave send` in a loop from one machine, and
- * several members behind one NAT, need more.
+ * several members behind one NAT, need more. No address is exempt, loopback included: a local
+ * process is a peer like any other.
  */
 const INBOUND_CONNECTIONS_PER_SECOND = 25
 /** Maximum open connections: rooms are small and peers are few; libp2p's default is 300. */
@@ -65,7 +66,6 @@ export async function createNode (components: NodeComponents, options: NodeOptio
   // The bootstrap module dials its list itself; timeout 0 because its default waits 1 s first.
   if (options.bootstrap.length > 0) peerDiscovery.push(bootstrap({ list: options.bootstrap, timeout: 0 }))
 
-  const allow = options.allowLoopbackFlood ? ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128'] : []
   try {
     const node = await createLibp2p<NodeServices>({
       privateKey: components.privateKey,
@@ -76,8 +76,11 @@ export async function createNode (components: NodeComponents, options: NodeOptio
       // A bounded per-stream window so a paused reader really stops its sender (streams.ts).
       streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: STREAM_MAX_WINDOW_BYTES } })],
       peerDiscovery,
+      connectionGater: {
+        denyDialPeer: (peerId) => options.isBanned?.(peerId.toString()) ?? false,
+        denyInboundEncryptedConnection: (peerId) => options.isBanned?.(peerId.toString()) ?? false
+      },
       connectionManager: {
-        allow,
         inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND,
         maxConnections: MAX_CONNECTIONS
       },

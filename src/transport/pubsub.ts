@@ -179,7 +179,17 @@ interface TopicEntry { validator: TopicValidator, onMessage: MessageHandler }
 export interface PubsubComponents {
   pubsub: GossipSub
   log: Logger
+  /** Told when a peer's messages are IGNOREd far above a sane rate (see IGNORE_LIMIT). */
+  onAbusive?: (peer: string, ignored: number) => void
 }
+
+/**
+ * IGNOREd messages (no penalty in gossipsub's score) one neighbour may send us per
+ * IGNORE_WINDOW_MS. Honest peers cause a few (a message whose chain is on its way, a late
+ * duplicate); a peer past this is flooding with junk that costs it nothing otherwise.
+ */
+export const IGNORE_LIMIT = 2000
+export const IGNORE_WINDOW_MS = 10_000
 
 export interface PubsubOptions {
   maxMessageBytes: number
@@ -193,6 +203,9 @@ export class Pubsub {
   readonly #log: Logger
   readonly #topics = new Map<string, TopicEntry>()
   readonly #waiters = new Set<() => void>()
+  readonly #onAbusive: ((peer: string, ignored: number) => void) | undefined
+  /** IGNOREs per neighbour in its current window. */
+  readonly #ignored = new Map<string, { count: number, since: number }>()
   #stopped = false
   readonly #onMessage = (evt: CustomEvent<GossipsubMessage>): void => {
     const { msg, propagationSource } = evt.detail
@@ -210,6 +223,7 @@ export class Pubsub {
   constructor (components: PubsubComponents, options: PubsubOptions) {
     this.#pubsub = components.pubsub
     this.#log = components.log
+    this.#onAbusive = components.onAbusive
     this.maxMessageBytes = options.maxMessageBytes
     this.#internals = internalsOf(this.#pubsub)
     if (this.#internals === undefined) {
@@ -240,10 +254,32 @@ export class Pubsub {
       switch (verdict) {
         case 'accept': return TopicValidatorResult.Accept
         case 'reject': return TopicValidatorResult.Reject
-        default: return TopicValidatorResult.Ignore
+        default:
+          this.#noteIgnored(peer.toString())
+          return TopicValidatorResult.Ignore
       }
     })
     this.#pubsub.subscribe(topic)
+  }
+
+  /** Counts an IGNORE against PEER; past IGNORE_LIMIT in a window, onAbusive is told (once per window). */
+  #noteIgnored (peer: string): void {
+    const now = Date.now()
+    let m = this.#ignored.get(peer)
+    if (m === undefined || now - m.since > IGNORE_WINDOW_MS) {
+      if (this.#ignored.size >= 4096) for (const [p, e] of this.#ignored) if (now - e.since > IGNORE_WINDOW_MS) this.#ignored.delete(p)
+      this.#ignored.set(peer, m = { count: 0, since: now })
+    }
+    if (++m.count === IGNORE_LIMIT + 1) {
+      this.#log('peer %s: %d messages IGNOREd within %d ms', peer, m.count, IGNORE_WINDOW_MS)
+      this.#onAbusive?.(peer, m.count)
+    }
+  }
+
+  /** Lowers PEER's gossipsub score by a behaviour penalty of PENALTY (graylisted until it decays). */
+  penalize (peer: string, penalty: number): void {
+    const score = (this.#pubsub as unknown as { score?: { addPenalty?: (id: string, penalty: number, label: string) => void } }).score
+    score?.addPenalty?.(peer, penalty, 'ignore-flood')
   }
 
   unsubscribe (topic: string): void {

@@ -1,7 +1,7 @@
 // FramedStream: whole length-prefixed frames over one libp2p stream, size-limited, with backpressure both ways.
 import type { Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { FrameTooLargeError, TransportError } from '../errors.js'
+import { FrameTooLargeError, ReadTimeoutError, TransportError } from '../errors.js'
 
 /** Frames are prefixed by their length as an unsigned LEB128 varint (the libp2p convention, as lpStream). */
 const MAX_VARINT_BYTES = 5 // 2^35 > any limit we allow
@@ -12,10 +12,18 @@ const MAX_VARINT_BYTES = 5 // 2^35 > any limit we allow
  * 1 MiB a stream still moves ~10 MB/s at 100 ms RTT, plenty for handshakes and history sync.
  */
 export const STREAM_MAX_WINDOW_BYTES = 1024 * 1024
+/**
+ * How long one read waits for a whole frame unless the caller says otherwise. A peer that stops
+ * in the middle of a frame (or never starts one) holds a buffer and a stream: past this, the
+ * stream is aborted and both are freed.
+ */
+export const DEFAULT_READ_TIMEOUT_MS = 10_000
 
 export interface FramedStreamOptions {
   /** Largest frame accepted from the peer or sent to it (bytes of payload, without the prefix). */
   maxFrameBytes: number
+  /** Deadline of each read() that names none (ms). Default DEFAULT_READ_TIMEOUT_MS. */
+  readTimeoutMs?: number
 }
 
 /** Unsigned LEB128 encoding of a frame length. */
@@ -63,6 +71,7 @@ export class FramedStream {
   readonly protocol: string
   readonly remotePeer: string
   readonly maxFrameBytes: number
+  readonly readTimeoutMs: number
   /** Buffered unread bytes above which the stream is paused. */
   readonly highWaterBytes: number
   readonly #stream: Stream
@@ -79,6 +88,7 @@ export class FramedStream {
     this.protocol = stream.protocol
     this.remotePeer = remotePeer
     this.maxFrameBytes = options.maxFrameBytes
+    this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS
     // One whole frame must fit, or a paused reader could wait forever for the rest of it.
     this.highWaterBytes = Math.max(256 * 1024, 2 * (options.maxFrameBytes + MAX_VARINT_BYTES))
     // While paused, the stream still stores what the peer's send window allowed before the
@@ -109,15 +119,19 @@ export class FramedStream {
 
   /**
    * The next whole frame, or undefined when the peer closed its side cleanly between frames.
-   * Throws FrameTooLargeError (and aborts the stream) for a frame over `maxBytes`, TransportError
-   * for a reset or a frame cut short.
+   * Throws FrameTooLargeError (and aborts the stream) for a frame over `maxBytes` (checked as soon
+   * as its length prefix arrives, before any of it is buffered past the prefix), ReadTimeoutError
+   * (and aborts the stream) when no whole frame came within `timeoutMs`, TransportError for a
+   * reset or a frame cut short.
    */
-  async read (maxBytes: number = this.maxFrameBytes): Promise<Uint8Array | undefined> {
+  async read (maxBytes: number = this.maxFrameBytes, timeoutMs: number = this.readTimeoutMs): Promise<Uint8Array | undefined> {
     if (this.#reading) throw new TransportError('concurrent read on one framed stream')
     this.#reading = true
+    const timer = setTimeout(() => { this.abort(new ReadTimeoutError(`no whole frame within ${timeoutMs} ms`)) }, timeoutMs)
     try {
       return await this.#read(Math.min(maxBytes, this.maxFrameBytes))
     } finally {
+      clearTimeout(timer)
       this.#reading = false
     }
   }
@@ -213,6 +227,29 @@ export class FramedStream {
     } catch (err) {
       this.#stream.abort(err instanceof Error ? err : new Error(String(err)))
     }
+  }
+
+  /**
+   * Ends the stream for good, never waiting longer than `graceMs`: closes our side (flushing what
+   * we wrote) and waits for the peer to close its side; a peer that does neither in time (it
+   * stopped reading, or keeps its side open) gets the stream aborted. Every handler ends with it.
+   */
+  async finish (graceMs: number): Promise<void> {
+    const stream = this.#stream
+    if (stream.status !== 'open') return
+    try {
+      await stream.close({ signal: AbortSignal.timeout(graceMs) })
+    } catch (err) {
+      this.abort(err instanceof Error ? err : new Error(String(err)))
+      return
+    }
+    if (stream.status !== 'open') return
+    await new Promise<void>(resolve => {
+      const done = (): void => { clearTimeout(timer); stream.removeEventListener('close', done); resolve() }
+      const timer = setTimeout(() => { this.abort(new ReadTimeoutError(`the peer kept its side open ${graceMs} ms after we finished`)); done() }, graceMs)
+      stream.addEventListener('close', done)
+      if (stream.status !== 'open') done()
+    })
   }
 
   /** Close both directions now, discarding anything unsent or unread; the peer sees a reset. */

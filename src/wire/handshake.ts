@@ -1,7 +1,8 @@
 // Handshake wire format: HandshakeFrame and the join / keys messages, limits, labels, transcript and nonce bytes.
 //
-// Frames travel length-prefixed on "/conclave/join/1.0.0" and "/conclave/keys/1.0.0"; each is at
-// most 1 MiB, checked before decoding. Messages sit in the frame as exact bytes so transcripts
+// Frames travel length-prefixed on "/conclave/join/2.0.0" and "/conclave/keys/2.0.0"; the first
+// frame of a stream (from a peer not yet authenticated) is at most FIRST_FRAME_MAX_BYTES, later
+// ones at most 1 MiB, checked before decoding. Messages sit in the frame as exact bytes so transcripts
 // hash what was received. Failures are MalformedInputError with exact messages.
 import { concat } from 'uint8arrays'
 import { MalformedInputError } from '../errors.js'
@@ -11,10 +12,12 @@ import {
   checkLength, checkMaxLength, checkName, decodeLimited, labelBytes
 } from './membership.js'
 
-export const JOIN_PROTOCOL = '/conclave/join/1.0.0'
-export const KEYS_PROTOCOL = '/conclave/keys/1.0.0'
-export const HANDSHAKE_VERSION = 1
+export const JOIN_PROTOCOL = '/conclave/join/2.0.0'
+export const KEYS_PROTOCOL = '/conclave/keys/2.0.0'
+export const HANDSHAKE_VERSION = 2
 export const FRAME_MAX_BYTES = 1024 * 1024
+/** The first frame of either protocol (a hello, ~200 bytes) comes from a peer nobody vouched for yet. */
+export const FIRST_FRAME_MAX_BYTES = 4096
 export const X25519_PUBLIC_LENGTH = 32
 /** Entries one frame may carry (1 MiB / 4 KiB entries would be 256; small entries are ~300 bytes). */
 export const FRAME_LOG_ENTRIES_MAX = 8192
@@ -23,26 +26,27 @@ export const SENDER_KEY_MAX_BYTES = 512
 export const REFUSAL_MESSAGE_MAX_CHARS = 256
 
 export const JOIN_LABELS = {
-  transcript: 'conclave join v1\0',
-  admin: 'conclave join admin v1\0',
-  joiner: 'conclave join joiner v1\0',
-  invite: 'conclave join invite v1\0',
-  keys: 'conclave join keys v1\0',
-  welcome: 'conclave join welcome v1\0',
-  bundle: 'conclave join bundle v1\0'
+  transcript: 'conclave join v2\0',
+  hello: 'conclave join hello v2\0',
+  admin: 'conclave join admin v2\0',
+  joiner: 'conclave join joiner v2\0',
+  keys: 'conclave join keys v2\0',
+  log: 'conclave join log v2\0',
+  welcome: 'conclave join welcome v2\0',
+  bundle: 'conclave join bundle v2\0'
 } as const
 
 export const KEYS_LABELS = {
-  transcript: 'conclave keys v1\0',
-  responder: 'conclave keys responder v1\0',
-  initiator: 'conclave keys initiator v1\0',
-  keys: 'conclave keys session v1\0',
-  bundle: 'conclave keys bundle v1\0'
+  transcript: 'conclave keys v2\0',
+  responder: 'conclave keys responder v2\0',
+  initiator: 'conclave keys initiator v2\0',
+  keys: 'conclave keys session v2\0',
+  bundle: 'conclave keys bundle v2\0'
 } as const
 
 export type RefusalCode = 'MALFORMED' | 'UNKNOWN_ROOM' | 'UNKNOWN_INVITE' | 'EXPIRED' | 'USED_UP' | 'REVOKED' | 'NOT_ADMIN' | 'ALREADY_MEMBER' | 'INTERNAL' | 'NOT_MEMBER'
 
-export type FrameType = 'join-hello' | 'join-challenge' | 'join-proof' | 'refused' | 'sealed' | 'keys-hello' | 'keys-reply' | 'keys-confirm'
+export type FrameType = 'join-hello' | 'join-challenge' | 'join-proof' | 'refused' | 'sealed' | 'keys-hello' | 'keys-reply'
 export interface Frame { type: FrameType, bytes: Uint8Array }
 
 const FIELDS: Record<FrameType, keyof pb.HandshakeFrame> = {
@@ -52,8 +56,7 @@ const FIELDS: Record<FrameType, keyof pb.HandshakeFrame> = {
   refused: 'refused',
   sealed: 'sealed',
   'keys-hello': 'keysHello',
-  'keys-reply': 'keysReply',
-  'keys-confirm': 'keysConfirm'
+  'keys-reply': 'keysReply'
 }
 
 type Ab = Uint8Array<ArrayBuffer>
@@ -78,11 +81,12 @@ export function decodeFrame (bytes: Uint8Array): Frame {
 
 // ---- join ----
 
-export interface JoinHello { version: number, roomId: Uint8Array, member: Uint8Array, ephemeral: Uint8Array, inviteKey: Uint8Array }
+export interface JoinHello { version: number, roomId: Uint8Array, ephemeral: Uint8Array, inviteKey: Uint8Array, inviteSignature: Uint8Array }
 export interface JoinChallenge { member: Uint8Array, ephemeral: Uint8Array, signature: Uint8Array }
-export interface JoinProof { memberSignature: Uint8Array, inviteSignature: Uint8Array, inviteProof: Uint8Array, name: string, peerId: Uint8Array }
+export interface JoinProof { member: Uint8Array, memberSignature: Uint8Array, inviteProof: Uint8Array, name: string, peerId: Uint8Array }
 export interface JoinRefused { code: RefusalCode, message: string }
-export interface JoinWelcome { log: Uint8Array[], senderKeys: Uint8Array[] }
+/** The log (after the challenge), the admission (log + sender keys), or a refusal (`refused` set, lists empty). */
+export interface JoinWelcome { log: Uint8Array[], senderKeys: Uint8Array[], refused?: Uint8Array }
 
 function checkVersion (what: string, version: number): void {
   if (version !== HANDSHAKE_VERSION) throw new MalformedInputError(`${what}: unsupported version ${version}`)
@@ -91,14 +95,14 @@ function checkVersion (what: string, version: number): void {
 function checkHello (h: JoinHello): void {
   checkVersion('join hello', h.version)
   checkLength('join hello', 'room_id', h.roomId, HASH_LENGTH)
-  checkLength('join hello', 'member', h.member, KEY_LENGTH)
   checkLength('join hello', 'ephemeral', h.ephemeral, X25519_PUBLIC_LENGTH)
   checkLength('join hello', 'invite_key', h.inviteKey, KEY_LENGTH)
+  checkLength('join hello', 'invite_signature', h.inviteSignature, SIGNATURE_LENGTH)
 }
 
 export function encodeJoinHello (h: JoinHello): Uint8Array {
   checkHello(h)
-  return pb.JoinHello.encode({ version: h.version, roomId: ab(h.roomId), member: ab(h.member), ephemeral: ab(h.ephemeral), inviteKey: ab(h.inviteKey) })
+  return pb.JoinHello.encode({ version: h.version, roomId: ab(h.roomId), ephemeral: ab(h.ephemeral), inviteKey: ab(h.inviteKey), inviteSignature: ab(h.inviteSignature) })
 }
 
 export function decodeJoinHello (bytes: Uint8Array): JoinHello {
@@ -125,8 +129,8 @@ export function decodeJoinChallenge (bytes: Uint8Array): JoinChallenge {
 }
 
 function checkProof (p: JoinProof): void {
+  checkLength('join proof', 'member', p.member, KEY_LENGTH)
   checkLength('join proof', 'member_signature', p.memberSignature, SIGNATURE_LENGTH)
-  checkLength('join proof', 'invite_signature', p.inviteSignature, SIGNATURE_LENGTH)
   checkLength('join proof', 'invite_proof', p.inviteProof, SIGNATURE_LENGTH)
   checkName('join proof', 'name', p.name)
   checkMaxLength('join proof', 'peer_id', p.peerId, 1, PEER_ID_MAX_BYTES)
@@ -134,7 +138,7 @@ function checkProof (p: JoinProof): void {
 
 export function encodeJoinProof (p: JoinProof): Uint8Array {
   checkProof(p)
-  return pb.JoinProof.encode({ memberSignature: ab(p.memberSignature), inviteSignature: ab(p.inviteSignature), inviteProof: ab(p.inviteProof), name: p.name, peerId: ab(p.peerId) })
+  return pb.JoinProof.encode({ member: ab(p.member), memberSignature: ab(p.memberSignature), inviteProof: ab(p.inviteProof), name: p.name, peerId: ab(p.peerId) })
 }
 
 export function decodeJoinProof (bytes: Uint8Array): JoinProof {
@@ -166,23 +170,33 @@ function checkLists (what: string, log: Uint8Array[], senderKeys: Uint8Array[]):
 
 const LIST_LIMITS = { log: FRAME_LOG_ENTRIES_MAX, senderKeys: FRAME_SENDER_KEYS_MAX }
 
-export function encodeJoinWelcome (w: JoinWelcome): Uint8Array {
+function checkWelcome (w: JoinWelcome): void {
   checkLists('join welcome', w.log, w.senderKeys)
-  return pb.JoinWelcome.encode({ log: w.log as Ab[], senderKeys: w.senderKeys as Ab[] })
+  if (w.refused !== undefined) {
+    if (w.log.length > 0 || w.senderKeys.length > 0) throw new MalformedInputError('join welcome: a refusal carries no log or keys')
+    decodeJoinRefused(w.refused)
+  } else if (w.log.length === 0) {
+    throw new MalformedInputError('join welcome: log is empty')
+  }
+}
+
+export function encodeJoinWelcome (w: JoinWelcome): Uint8Array {
+  checkWelcome(w)
+  return pb.JoinWelcome.encode({ log: w.log as Ab[], senderKeys: w.senderKeys as Ab[], ...(w.refused !== undefined ? { refused: ab(w.refused) } : {}) })
 }
 
 export function decodeJoinWelcome (bytes: Uint8Array): JoinWelcome {
   const w = decodeLimited('join welcome', bytes, FRAME_MAX_BYTES, pb.JoinWelcome, LIST_LIMITS)
-  checkLists('join welcome', w.log, w.senderKeys)
-  if (w.log.length === 0) throw new MalformedInputError('join welcome: log is empty')
-  return w
+  // proto3: an absent bytes field decodes as empty; an empty refusal is no refusal (checkRefused needs a code)
+  const out: JoinWelcome = { log: w.log, senderKeys: w.senderKeys, ...(w.refused.length > 0 ? { refused: w.refused } : {}) }
+  checkWelcome(out)
+  return out
 }
 
 // ---- keys channel ----
 
-export interface KeysHello { version: number, roomId: Uint8Array, member: Uint8Array, ephemeral: Uint8Array, logHeadSeq: number }
+export interface KeysHello { version: number, roomId: Uint8Array, member: Uint8Array, ephemeral: Uint8Array, logHeadSeq: number, signature: Uint8Array }
 export interface KeysReply { member: Uint8Array, ephemeral: Uint8Array, signature: Uint8Array, logHeadSeq: number }
-export interface KeysConfirm { signature: Uint8Array }
 export interface KeyBundle { logHeadSeq: number, log: Uint8Array[], senderKeys: Uint8Array[] }
 
 function checkSeq (what: string, seq: number): void {
@@ -195,11 +209,12 @@ function checkKeysHello (h: KeysHello): void {
   checkLength('keys hello', 'member', h.member, KEY_LENGTH)
   checkLength('keys hello', 'ephemeral', h.ephemeral, X25519_PUBLIC_LENGTH)
   checkSeq('keys hello', h.logHeadSeq)
+  checkLength('keys hello', 'signature', h.signature, SIGNATURE_LENGTH)
 }
 
 export function encodeKeysHello (h: KeysHello): Uint8Array {
   checkKeysHello(h)
-  return pb.KeysHello.encode({ version: h.version, roomId: ab(h.roomId), member: ab(h.member), ephemeral: ab(h.ephemeral), logHeadSeq: h.logHeadSeq })
+  return pb.KeysHello.encode({ version: h.version, roomId: ab(h.roomId), member: ab(h.member), ephemeral: ab(h.ephemeral), logHeadSeq: h.logHeadSeq, signature: ab(h.signature) })
 }
 
 export function decodeKeysHello (bytes: Uint8Array): KeysHello {
@@ -221,17 +236,6 @@ export function decodeKeysReply (bytes: Uint8Array): KeysReply {
   return r
 }
 
-export function encodeKeysConfirm (c: KeysConfirm): Uint8Array {
-  checkLength('keys confirm', 'signature', c.signature, SIGNATURE_LENGTH)
-  return pb.KeysConfirm.encode({ signature: ab(c.signature) })
-}
-
-export function decodeKeysConfirm (bytes: Uint8Array): KeysConfirm {
-  const c = decodeLimited('keys confirm', bytes, 1024, pb.KeysConfirm)
-  checkLength('keys confirm', 'signature', c.signature, SIGNATURE_LENGTH)
-  return c
-}
-
 export function encodeKeyBundle (k: KeyBundle): Uint8Array {
   checkSeq('key bundle', k.logHeadSeq)
   checkLists('key bundle', k.log, k.senderKeys)
@@ -247,11 +251,34 @@ export function decodeKeyBundle (bytes: Uint8Array): KeyBundle {
 
 // ---- transcript, signing and nonce bytes ----
 
-/** th1 input of the join: "conclave join v1\0" ‖ exact JoinHello bytes ‖ admin member ‖ admin ephemeral. */
-export function joinTranscriptInput (helloBytes: Uint8Array, adminMember: Uint8Array, adminEphemeral: Uint8Array): Uint8Array {
+/**
+ * bind: u8(len) ‖ initiator peer id ‖ u8(len) ‖ responder peer id, the two ends of the connection as
+ * Noise authenticated them. Signed into both hellos, so a hello is good on that connection only: a
+ * peer it was sent to cannot replay it to a member to obtain a signed answer.
+ */
+export function peerBinding (initiatorPeerId: Uint8Array, responderPeerId: Uint8Array): Uint8Array {
+  checkMaxLength('peer binding', 'initiator', initiatorPeerId, 1, PEER_ID_MAX_BYTES)
+  checkMaxLength('peer binding', 'responder', responderPeerId, 1, PEER_ID_MAX_BYTES)
+  return concat([Uint8Array.of(initiatorPeerId.length), initiatorPeerId, Uint8Array.of(responderPeerId.length), responderPeerId])
+}
+
+/** What the invite key signs in a JoinHello: label ‖ room_id ‖ ephemeral ‖ invite_key ‖ bind. */
+export function joinHelloSigningInput (h: Omit<JoinHello, 'version' | 'inviteSignature'>, bind: Uint8Array): Uint8Array {
+  return concat([labelBytes(JOIN_LABELS.hello), h.roomId, h.ephemeral, h.inviteKey, bind])
+}
+
+/** th1 input of the join: "conclave join v2\0" ‖ exact JoinHello bytes ‖ admin member ‖ admin ephemeral ‖ bind. */
+export function joinTranscriptInput (helloBytes: Uint8Array, adminMember: Uint8Array, adminEphemeral: Uint8Array, bind: Uint8Array): Uint8Array {
   checkLength('join transcript', 'member', adminMember, KEY_LENGTH)
   checkLength('join transcript', 'ephemeral', adminEphemeral, X25519_PUBLIC_LENGTH)
-  return concat([labelBytes(JOIN_LABELS.transcript), helloBytes, adminMember, adminEphemeral])
+  return concat([labelBytes(JOIN_LABELS.transcript), helloBytes, adminMember, adminEphemeral, bind])
+}
+
+/** What the initiator signs in a KeysHello: label ‖ room_id ‖ member ‖ ephemeral ‖ u64be(log_head_seq) ‖ bind. */
+export function keysHelloSigningInput (h: Omit<KeysHello, 'version' | 'signature'>, bind: Uint8Array): Uint8Array {
+  const seq = new Uint8Array(8)
+  new DataView(seq.buffer).setBigUint64(0, BigInt(h.logHeadSeq))
+  return concat([labelBytes(KEYS_LABELS.initiator), h.roomId, h.member, h.ephemeral, seq, bind])
 }
 
 /** th1 input of the keys channel: label ‖ exact KeysHello bytes ‖ responder member ‖ ephemeral ‖ u64be(log_head_seq). */
@@ -264,7 +291,7 @@ export function keysTranscriptInput (helloBytes: Uint8Array, member: Uint8Array,
 }
 
 /**
- * What the joiner's member key signs in JoinProof: "conclave join joiner v1\0" ‖ th1 ‖
+ * What the joiner's member key signs in JoinProof: "conclave join joiner v2\0" ‖ th1 ‖
  * u32be(len(peer_id)) ‖ peer_id ‖ utf8(name) — so the name and peer id the admin writes into the
  * Add entry are the joiner's own, not a man in the middle's.
  */

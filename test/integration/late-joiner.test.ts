@@ -54,6 +54,9 @@ describe('a late joiner', { timeout: 120_000 }, () => {
     dave.transport.subscribe(room.topic, (_from, data) => { recorded.push(data); return 'accept' }, () => {})
     await dave.transport.dial(loopbackAddr(alice.transport))
     await waitFor(() => alice.transport.writableSubscribers(room.topic).includes(dave.transport.peerId), 'dave on the topic', 10_000)
+    // bob's envelope reaches dave only as alice forwards it, which she does to her mesh: wait for
+    // dave to be grafted (a heartbeat), or it is forwarded before and never offered to him again
+    await waitFor(() => alice.transport.meshPeers(room.topic).includes(dave.transport.peerId), "dave in alice's mesh", 10_000)
     const bobGot: string[] = []
     bob.service.on('message', m => { bobGot.push(m.text) })
     for (const text of ['secret 1', 'secret 2', 'secret 3']) await alice.service.send(room, { text })

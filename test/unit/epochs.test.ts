@@ -19,7 +19,8 @@ const peer = (n: number): Uint8Array => new Uint8Array(38).fill(n)
 /** Statements are only collected: these tests look at the room in memory. */
 const tables = {
   chainStatement: (): SqlStatement => ['-', []],
-  deleteChainStatement: (): SqlStatement => ['-', []]
+  skippedStatements: (): SqlStatement[] => [],
+  deleteChainStatement: (): SqlStatement[] => [['-', []]]
 } as unknown as RoomTables
 
 /** alice (admin) with bob and carol as members; the room as bob's node holds it. */

@@ -61,7 +61,9 @@ function receipts (me: Ed25519PrivateKey): { r: Receipts, passed: Array<[string,
   const passed: Array<[string, Uint8Array]> = []
   const logged: string[] = []
   const net = {
-    openStream: async (target: string) => ({ write: async (b: Uint8Array) => { passed.push([target, b]) }, close: async () => {} })
+    openStream: async (target: string) => ({ write: async (b: Uint8Array) => { passed.push([target, b]) }, finish: async () => {} }),
+    // every peer of these tests subscribes to both rooms' topics, but a stranger
+    topicPeers: () => ['peer-a', 'peer-b', 'peer-b2', 'peer-x', 'down', 'down-1', 'down-2', 'down-3', 'upstream', 'greedy']
   } as unknown as Transport
   const r = new Receipts({ identity, net: () => net, room: id => rooms.get(hex(id)), log: m => { logged.push(m) } })
   return { r, passed, logged }
@@ -96,6 +98,14 @@ describe('receipts: who counts for our message', () => {
       assert.equal(await count(r), 1, 'a real member\'s receipt still counts afterwards')
     })
   }
+
+  it('a receipt from a peer in none of the room\'s topic is not heard', async () => {
+    const { r, logged } = receipts(alice)
+    r.expect(hex(messageId), roomA)
+    await r.serve(inbound(receipt(bob, roomA)), 'stranger')
+    assert.equal(await count(r), 0)
+    assert.deepEqual(logged, ["receipt from stranger dropped: the peer is not in the topic of the receipt's room"])
+  })
 
   it('a bad signature is not counted', async () => {
     const { r, logged } = receipts(alice)
@@ -134,5 +144,18 @@ describe('receipts: what a relaying member passes back', () => {
     passed.length = 0
     await r.serve(inbound(receipt(pat, roomA)), 'down')
     assert.deepEqual(passed, [])
+  })
+})
+
+describe('receipts: bounded state', () => {
+  it('one neighbour holds at most 1024 ways back: past that its messages get our receipt but no route', async () => {
+    const { r, passed } = receipts(bob)
+    const id = (n: number): Uint8Array<ArrayBuffer> => { const b = new Uint8Array(32); new DataView(b.buffer).setUint32(0, n); return b }
+    for (let i = 0; i < 1100; i++) r.accepted(roomA, id(i), 'greedy')
+    await new Promise(resolve => setImmediate(resolve))
+    passed.length = 0
+    await r.serve(inbound(receipt(alice, roomA, id(5))), 'down')
+    await r.serve(inbound(receipt(alice, roomA, id(1050))), 'down')
+    assert.deepEqual(passed.map(([peer]) => peer), ['greedy'], 'only the receipt for a message within the cap goes back')
   })
 })

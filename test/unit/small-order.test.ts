@@ -80,22 +80,28 @@ describe('small-order and non-canonical Ed25519 keys', () => {
   })
 })
 
-describe('a JoinHello with a small-order member key', () => {
-  it('is refused at the hello, before the admin signs anything', async () => {
-    const { JoinResponder } = await import('../../src/room/handshake.js')
-    const { decodeFrame, decodeJoinRefused, encodeFrame, encodeJoinHello } = await import('../../src/wire/handshake.js')
-    const { X25519PrivateKey } = await import('../../src/crypto/index.js')
+describe('a JoinProof with a small-order member key', () => {
+  it('is refused (sealed, MALFORMED) before any signature is checked, and nothing is appended', async () => {
+    const { JoinInitiator, JoinResponder } = await import('../../src/room/handshake.js')
+    const { JOIN_LABELS, decodeJoinRefused, decodeJoinWelcome, encodeFrame, encodeJoinProof } = await import('../../src/wire/handshake.js')
     const alice = key(1)
     const log = MembershipLog.create(alice, { name: 'ops', creatorName: 'alice', creatorPeerId: new Uint8Array(38).fill(1), nonce: new Uint8Array(16), createdMs: T0 })
     const inv = createInvite(log, alice, { role: 'member', expiresMs: T0 + 3_600_000, maxUses: 5, inviterPeerId: new Uint8Array(38).fill(1), addrs: [], nowMs: T0 })
     log.append(inv.entry)
     const invKey = Ed25519PrivateKey.fromSeed(inv.ticket.inviteSeed)
+    const peers = { local: new Uint8Array(38).fill(9), remote: new Uint8Array(38).fill(1) }
     for (const bad of SMALL_ORDER) {
-      const M = new JoinResponder({ log }, { adminKey: alice, remotePeerId: new Uint8Array(38).fill(9), now: () => T0 + 1 })
-      const hello = encodeFrame({ type: 'join-hello', bytes: encodeJoinHello({ version: 1, roomId: log.roomId, member: bad, ephemeral: X25519PrivateKey.generate().publicKey, inviteKey: invKey.publicKey }) })
-      const answer = decodeFrame(M.onHello(hello))
-      assert.equal(answer.type, 'refused')
-      assert.deepEqual({ ...decodeJoinRefused(answer.bytes) }, { code: 'MALFORMED', message: 'the member key is not a valid Ed25519 public key' })
+      const J = new JoinInitiator({}, { ticket: inv.ticket, memberKey: key(9), name: 'mallory', peers })
+      const M = new JoinResponder({ log }, { adminKey: alice, peers: { local: peers.remote, remote: peers.local }, now: () => T0 + 1 })
+      const [challenge] = M.onHello(J.hello())
+      J.onChallenge(challenge!)
+      // the proof names the small-order key; its signatures are whatever a forger likes
+      const proof = encodeFrame({ type: 'join-proof', bytes: encodeJoinProof({ member: bad, memberSignature: new Uint8Array(64), inviteProof: signInviteUse(invKey, log.roomId, bad, peers.local), name: 'mallory', peerId: peers.local }) })
+      const decision = M.onProof(proof)
+      assert.ok(!decision.admitted)
+      assert.deepEqual([decision.code, decision.message], ['MALFORMED', 'the member key is not a valid Ed25519 public key'])
+      void JOIN_LABELS; void decodeJoinRefused; void decodeJoinWelcome
     }
+    assert.equal(log.head.seq, 1)
   })
 })

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { createPeerScoreParams, createPeerScoreThresholds, validatePeerScoreParams, validatePeerScoreThresholds } from '@libp2p/gossipsub/score'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
-  CHAT_TOPIC_SCORE, DEFAULT_MAX_MESSAGE_BYTES, SCORE_PARAMS, SCORE_THRESHOLDS, decodeFrameLength, encodeFrameLength
+  CHAT_TOPIC_SCORE, DEFAULT_MAX_MESSAGE_BYTES, IGNORE_LIMIT, SCORE_PARAMS, SCORE_THRESHOLDS, StreamBudget, decodeFrameLength, encodeFrameLength
 } from '../../src/transport/index.js'
 import type { FramedStream, Transport, Verdict } from '../../src/transport/index.js'
 import { loopbackAddr, sleep, startNode, stopAll, waitFor } from '../fixtures/transport-helpers.js'
@@ -123,6 +123,26 @@ describe('gossip', { timeout: 60_000 }, () => {
       assert.ok(seenByB.includes('bad 1'), 'the validator saw the bad message')
     })
   }
+
+  it('a neighbour whose messages we IGNORE far above a sane rate is scored down, disconnected and refused', { timeout: 60_000 }, async () => {
+    const victim = await node()
+    const flooder = await node()
+    let ignored = 0
+    victim.subscribe('junk', () => { ignored++; return 'ignore' }, () => {})
+    flooder.subscribe('junk', () => 'accept', () => {})
+    await flooder.dial(loopbackAddr(victim))
+    assert.ok(await flooder.waitForWritableSubscriber('junk', 5000))
+    for (let i = 0; i < IGNORE_LIMIT + 200 && flooder.connections().includes(victim.peerId); i++) {
+      await flooder.publish('junk', text(`junk ${i}`))
+    }
+    await waitFor(() => !victim.connections().includes(flooder.peerId), 'the victim to hang up on the flooder')
+    assert.ok(ignored > IGNORE_LIMIT, `${ignored} ignored`)
+    assert.deepEqual(victim.bannedPeers().map(b => b.peer), [flooder.peerId])
+    // a banned peer cannot come back at once: the victim's gater refuses the connection
+    const back = await flooder.dial(loopbackAddr(victim)).then(() => 'dialled', (err: Error) => err.name)
+    await sleep(500)
+    assert.ok(!victim.connections().includes(flooder.peerId), `the victim holds no connection to the flooder (dial: ${back})`)
+  })
 
   it('over-size messages are dropped, and the publisher refuses its own', async () => {
     const big = await node({ maxMessageBytes: 4 * 1024 * 1024 })
@@ -296,6 +316,78 @@ describe('framed streams', { timeout: 30_000 }, () => {
     const err = await outcome.promise
     assert.equal((err as Error).name, 'TransportError')
     assert.match((err as Error).message, /ended inside a frame/)
+  })
+
+  it('a peer that stops inside a frame: the read deadline aborts the stream and frees its buffer', async () => {
+    const server = await node()
+    const outcome = Promise.withResolvers<{ err: unknown, ms: number, status: string }>()
+    await server.handle('/test/partial/1.0.0', async (stream) => {
+      const t0 = Date.now()
+      try {
+        await stream.read()
+        outcome.resolve({ err: undefined, ms: Date.now() - t0, status: stream.status })
+      } catch (err) {
+        outcome.resolve({ err, ms: Date.now() - t0, status: stream.status })
+        throw err
+      }
+    }, { readTimeoutMs: 300 })
+    const client = await node()
+    const raw = await client.libp2p.dialProtocol(server.libp2p.getMultiaddrs()[0]!, '/test/partial/1.0.0')
+    raw.send(new Uint8ArrayList(encodeFrameLength(1000), new Uint8Array(999))) // all but the last byte
+    const { err, ms, status } = await outcome.promise
+    assert.equal((err as Error).name, 'ReadTimeoutError')
+    assert.equal((err as Error).message, 'no whole frame within 300 ms')
+    assert.ok(ms >= 290 && ms < 2000, `${ms} ms`)
+    assert.equal(status, 'aborted')
+    await waitFor(() => raw.status !== 'open', 'the peer sees its stream end')
+  })
+
+  it('a handler that finished, with a peer that keeps its side open: the stream is aborted after the grace', async () => {
+    const server = await node()
+    const ended = Promise.withResolvers<number>()
+    let t0 = 0
+    await server.handle('/test/linger/1.0.0', async (stream) => {
+      t0 = Date.now()
+      await stream.write(Uint8Array.of(1))
+    })
+    const client = await node()
+    const raw = await client.libp2p.dialProtocol(server.libp2p.getMultiaddrs()[0]!, '/test/linger/1.0.0')
+    raw.addEventListener('close', () => { ended.resolve(Date.now() - t0) })
+    raw.send(Uint8Array.of(0)) // opens the stream on the server; we never close our side
+    const ms = await ended.promise
+    assert.ok(ms >= 1500 && ms < 6000, `closed after ${ms} ms`)
+    assert.equal(raw.status, 'reset')
+  })
+
+  it('maxInboundStreams and a shared budget bound the streams one peer holds open', async () => {
+    const server = await node()
+    const budget = new StreamBudget(3)
+    const running: FramedStream[] = []
+    const hold = Promise.withResolvers<void>()
+    const handler = async (stream: FramedStream): Promise<void> => { running.push(stream); await hold.promise }
+    await server.handle('/test/held-a/1.0.0', handler, { maxInboundStreams: 2, budget })
+    await server.handle('/test/held-b/1.0.0', handler, { maxInboundStreams: 2, budget })
+    const client = await node()
+    const open = async (protocol: string) => {
+      try {
+        const s = await client.libp2p.dialProtocol(server.libp2p.getMultiaddrs()[0]!, protocol)
+        s.send(Uint8Array.of(0))
+        return s
+      } catch (err) {
+        return err as Error
+      }
+    }
+    const a = [await open('/test/held-a/1.0.0'), await open('/test/held-a/1.0.0'), await open('/test/held-a/1.0.0')]
+    await waitFor(() => running.length === 2, 'two streams of protocol a run')
+    await sleep(200)
+    assert.equal(running.length, 2, 'the third stream of one protocol on one connection is refused by libp2p')
+    const b = [await open('/test/held-b/1.0.0'), await open('/test/held-b/1.0.0')]
+    await waitFor(() => budget.refused === 1, 'past the shared budget a stream is aborted before its handler')
+    assert.equal(running.length, 3)
+    assert.equal(budget.running, 3)
+    hold.resolve()
+    await waitFor(() => budget.running === 0, 'the budget is given back')
+    void a; void b
   })
 
   it('a handler that throws aborts its stream', async () => {
