@@ -36,8 +36,9 @@ const LOCAL = ['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']
 
 type Spec = Attack extends infer A ? A extends Attack ? Omit<A, 'id' | 'target'> : never : never
 interface Rss { before: number, peak: number, after: number, growth: number }
-interface Observed<T> { result: T, rss: Rss, deliveryMs: Array<number | null>, lost: string[], status: StatusJson | undefined }
-interface StatusJson { peers: string[], peerScores?: Record<string, number>, rooms: Array<{ meshPeers: number }> }
+/** STATUS: alice's `status --json` during the attack (when asked for), STATUSAFTER: 3 s after it. */
+interface Observed<T> { result: T, rss: Rss, deliveryMs: Array<number | null>, lost: string[], status: StatusJson | undefined, statusAfter: StatusJson | undefined }
+interface StatusJson { peers: string[], peerScores?: Record<string, number>, rooms: Array<{ meshPeers: number, validator?: Record<string, number> }> }
 
 const { dir, cleanup } = tempDir('conclave-flood-')
 const home = (name: string): string => `${dir}/${name}`
@@ -92,8 +93,8 @@ async function attack (spec: Spec): Promise<AttackResult> {
 const running = (p: Proc | undefined): boolean => p !== undefined && p.child.exitCode === null && p.child.signalCode === null
 
 /** Honest members that quit, or that alice no longer has a connection to (they do not redial: bootstrap dials once). */
-async function lostMembers (): Promise<string[]> {
-  const peers = (await victimStatus())?.peers ?? []
+async function lostMembers (status?: StatusJson): Promise<string[]> {
+  const peers = (status ?? await victimStatus())?.peers ?? []
   return ([['bob', bob], ['carol', carol]] as const)
     .filter(([name, p]) => !running(p) || !peers.includes(honestPeer[name]!))
     .map(([name, p]) => running(p) ? `${name}: no longer connected to alice` : `${name}: quit (${p.stderr.slice(-2).join(' / ')})`)
@@ -132,7 +133,8 @@ async function observe<T> (label: string, run: () => Promise<T>, statusAtMs?: nu
   const sampler = new RssSampler(pid, RSS_CAP_MIB, () => { for (const d of drivers) d.child.kill('SIGKILL') })
   let attacking = true
   const pending: Array<Promise<number | null>> = []
-  const prober = (async () => { await sleep(300); while (attacking) { pending.push(probe(label)); await sleep(1500) } })()
+  // the first probe at once (an attack may be over within a second), then every 1.5 s while it lasts
+  const prober = (async () => { do { pending.push(probe(label)); await sleep(1500) } while (attacking) })()
   const status = statusAtMs === undefined ? Promise.resolve(undefined) : sleep(statusAtMs).then(victimStatus)
   let result: T
   try {
@@ -144,8 +146,8 @@ async function observe<T> (label: string, run: () => Promise<T>, statusAtMs?: nu
   const deliveryMs = await Promise.all(pending)
   const s = sampler.stop()
   await sleep(3000) // the attackers are gone: what stays?
-  const lost = await lostMembers()
-  return { result, rss: { ...s, after: rssMiB(pid) }, deliveryMs, lost, status: await status }
+  const statusAfter = await victimStatus()
+  return { result, rss: { ...s, after: rssMiB(pid) }, deliveryMs, lost: await lostMembers(statusAfter), status: await status, statusAfter }
 }
 
 function report (t: TestContext, o: object): void {
@@ -167,6 +169,9 @@ async function checkServed (t: TestContext, o: Observed<unknown>): Promise<void>
 
 async function checkStreamsEnded (t: TestContext, what: string, summaries: StreamSummary[], withinMs: number): Promise<void> {
   await t.test(`${what}: every hostile stream ended by the victim within ${withinMs} ms`, () => {
+    // a protocol whose streams could not even be opened did not test the victim's deadline
+    const notRun = summaries.filter(s => s.opened === 0).map(s => `${s.protocol}: no stream opened (${JSON.stringify(s.errors)})`)
+    assert.deepEqual(notRun, [], 'the attack did not run')
     const late = summaries.filter(s => s.open > 0 || (s.maxLifeMs ?? 0) > withinMs)
     assert.deepEqual(late.map(s => `${s.protocol}: ${s.open} still open, longest ${s.maxLifeMs ?? '-'} ms`), [])
   })
@@ -211,12 +216,37 @@ describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }
     await hostile.next(o => o.ready === true, 60_000)
   })
 
-  // Cases run in this order, the one that makes the victim hold the most (partial frames) last:
-  // the RSS of a node only grows back slowly, and a case after it would see its own growth masked.
+  // One victim for all cases (a fresh one per case would double the run time): a node's RSS only
+  // shrinks slowly, so a case after another measures its growth on a heap with room to spare.
+  // Req 1 (partial frames) comes first, on a fresh heap; the member flood, which fills the store
+  // and loads every member, comes last.
   after(async () => {
     await Promise.all(drivers.map(async d => { await d.stop() }))
     await Promise.all(procs.map(async p => await p.stop()))
     cleanup()
+  })
+
+  it('req 1: partial frames on every protocol leave RSS bounded, streams closed by the deadline, members served', async (t) => {
+    const MiB = 1024 * 1024
+    // 4 identities send 40 streams per protocol (over any per-connection limit: libp2p's default is 32), each a
+    // length prefix and all but the last byte of the frame; 4 more send a prefix and 3 bytes.
+    const big: StreamPlan[] = [
+      { protocol: P.join, per: 40, announce: MiB - 1, send: MiB - 2 },
+      { protocol: P.keys, per: 40, announce: MiB - 1, send: MiB - 2 },
+      { protocol: P.handoff, per: 40, announce: 32, send: 31 },
+      { protocol: P.receipt, per: 40, announce: 199, send: 198 }
+    ]
+    const trickle: StreamPlan[] = [P.join, P.keys, P.handoff, P.receipt].map(protocol => ({ protocol, per: 40, announce: protocol === P.handoff ? 32 : 199, send: 3 }))
+    const waitMs = DEADLINE_MS + MARGIN_MS + 1000
+    const o = await observe('partial', async () => await Promise.all([
+      attack({ op: 'streams', identities: 4, plans: big, waitMs }),
+      attack({ op: 'streams', identities: 4, plans: trickle, waitMs })
+    ]))
+    const [b, s] = o.result
+    report(t, { attack: 'partial-frames', rssMiB: o.rss, deliveryMs: o.deliveryMs, big: b.streams, trickle: s.streams, disconnected: closedOf(b).length + closedOf(s).length })
+    await checkServed(t, o)
+    await checkStreamsEnded(t, 'frame cut one byte short', b.streams ?? [], DEADLINE_MS + MARGIN_MS)
+    await checkStreamsEnded(t, 'a few bytes, then silence', s.streams ?? [], DEADLINE_MS + MARGIN_MS)
   })
 
   it('req 9: oversized frames on every stream protocol are refused at once', async (t) => {
@@ -262,47 +292,27 @@ describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }
   })
 
   it('req 9: a member publishing far above a sane rate', async (t) => {
+    // long enough for a rate limit with a burst allowance to bite and for the victim to act on it
+    const FLOOD_MS = 15_000
     const flooder = new JsonChild('test/fixtures/flood-member-driver.ts', [floodTicket, dir, peerA])
     drivers.push(flooder)
     const ready = await flooder.next<{ peerId: string, inMesh: boolean }>(o => o.ready === true, 60_000)
     const fromCarol = carol.stdout.length
     type Flood = { sent: number, ms: number, perSecond: number, disconnectedMs: number | null, prunedMs: number | null, connected: boolean }
     const o = await observe('rate', async () => {
-      flooder.send({ go: 8000 })
-      return await flooder.next<Flood>(o => 'sent' in o, 120_000)
-    }, 6000)
+      flooder.send({ go: FLOOD_MS })
+      return await flooder.next<Flood>(o => 'sent' in o, FLOOD_MS + 120_000)
+    }, FLOOD_MS - 3000)
     flooder.send('stop')
     await Promise.race([flooder.exited, sleep(15_000)])
     const relayed = carol.stdout.slice(fromCarol).filter(l => l.includes('"text":"flood ')).length
-    report(t, { attack: 'member-rate', rssMiB: o.rss, deliveryMs: o.deliveryMs, flooder: { ...o.result, inMeshAtStart: ready.inMesh }, relayedToCarol: relayed, victimScore: o.status?.peerScores?.[ready.peerId] ?? null })
+    const connectedAfter = o.statusAfter?.peers.includes(ready.peerId) ?? null
+    report(t, { attack: 'member-rate', rssMiB: o.rss, victimVerdicts: o.statusAfter?.rooms[0]?.validator ?? null, deliveryMs: o.deliveryMs, flooder: { peer: ready.peerId, ...o.result, inMeshAtStart: ready.inMesh }, relayedToCarol: relayed, victimConnectedToFlooder3sAfter: connectedAfter, victimScore: o.status?.peerScores?.[ready.peerId] ?? null })
     await checkServed(t, o)
     await t.test('the flooder is scored down (pruned from the mesh) or disconnected', () => {
       const score = o.status?.peerScores?.[ready.peerId]
-      assert.ok(o.result.disconnectedMs !== null || o.result.prunedMs !== null || (score !== undefined && score < 0),
+      assert.ok(o.result.disconnectedMs !== null || o.result.prunedMs !== null || connectedAfter === false || (score !== undefined && score < 0),
         `flooder sent ${o.result.sent} envelopes (${o.result.perSecond}/s), still connected and in the victim's mesh; victim score ${score ?? 'not reported'}`)
     })
-  })
-
-  it('req 1: partial frames on every protocol leave RSS bounded, streams closed by the deadline, members served', async (t) => {
-    const MiB = 1024 * 1024
-    // 4 identities send 40 streams per protocol (the default limit per connection is 32), each a
-    // length prefix and all but the last byte of the frame; 4 more send a prefix and 3 bytes.
-    const big: StreamPlan[] = [
-      { protocol: P.join, per: 40, announce: MiB - 1, send: MiB - 2 },
-      { protocol: P.keys, per: 40, announce: MiB - 1, send: MiB - 2 },
-      { protocol: P.handoff, per: 40, announce: 32, send: 31 },
-      { protocol: P.receipt, per: 40, announce: 199, send: 198 }
-    ]
-    const trickle: StreamPlan[] = [P.join, P.keys, P.handoff, P.receipt].map(protocol => ({ protocol, per: 40, announce: protocol === P.handoff ? 32 : 199, send: 3 }))
-    const waitMs = DEADLINE_MS + MARGIN_MS + 1000
-    const o = await observe('partial', async () => await Promise.all([
-      attack({ op: 'streams', identities: 4, plans: big, waitMs }),
-      attack({ op: 'streams', identities: 4, plans: trickle, waitMs })
-    ]))
-    const [b, s] = o.result
-    report(t, { attack: 'partial-frames', rssMiB: o.rss, deliveryMs: o.deliveryMs, big: b.streams, trickle: s.streams, disconnected: closedOf(b).length + closedOf(s).length })
-    await checkServed(t, o)
-    await checkStreamsEnded(t, 'frame cut one byte short', b.streams ?? [], DEADLINE_MS + MARGIN_MS)
-    await checkStreamsEnded(t, 'a few bytes, then silence', s.streams ?? [], DEADLINE_MS + MARGIN_MS)
   })
 })
