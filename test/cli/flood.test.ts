@@ -37,7 +37,7 @@ const LOCAL = ['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']
 type Spec = Attack extends infer A ? A extends Attack ? Omit<A, 'id' | 'target'> : never : never
 interface Rss { before: number, peak: number, after: number, growth: number }
 /** STATUS: alice's `status --json` during the attack (when asked for), STATUSAFTER: 3 s after it. */
-interface Observed<T> { result: T, rss: Rss, deliveryMs: Array<number | null>, lost: string[], status: StatusJson | undefined, statusAfter: StatusJson | undefined }
+interface Observed<T> { result: T, rss: Rss, servedBefore: number | null, deliveryMs: Array<number | null>, lost: string[], status: StatusJson | undefined, statusAfter: StatusJson | undefined }
 interface StatusJson { peers: string[], peerScores?: Record<string, number>, rooms: Array<{ meshPeers: number, validator?: Record<string, number> }> }
 
 const { dir, cleanup } = tempDir('conclave-flood-')
@@ -53,6 +53,7 @@ let ticket = ''
 let hostileTicket = ''
 let floodTicket = ''
 let peerA = ''
+let port = 0
 const honestPeer: Record<string, string> = {}
 let probes = 0
 let attacks = 0
@@ -100,35 +101,45 @@ async function lostMembers (status?: StatusJson): Promise<string[]> {
     .map(([name, p]) => running(p) ? `${name}: no longer connected to alice` : `${name}: quit (${p.stderr.slice(-2).join(' / ')})`)
 }
 
-/**
- * Starts bob (`chat`, sends each stdin line) and carol (`listen`), both reaching alice only, and
- * restarts one that quit or lost alice during an earlier case, so each case starts served.
- */
-async function startHonest (lost: string[] = []): Promise<void> {
+/** Starts bob (`chat`, sends each stdin line) and carol (`listen`), both reaching alice only, when not running. */
+async function startHonest (): Promise<void> {
   const viaA = [...LOCAL, '--bootstrap', target]
-  const again = (name: string, p: Proc | undefined): boolean => !running(p) || lost.some(l => l.startsWith(`${name}:`))
   const started: Proc[] = []
-  if (again('bob', bob)) { await bob?.stop(); started.push(bob = new Proc(['chat', 'ops', '--json', '-v', '--home', home('bob'), ...viaA])) }
-  if (again('carol', carol)) { await carol?.stop(); started.push(carol = new Proc(['listen', 'ops', '--json', '-v', '--home', home('carol'), ...viaA])) }
+  if (!running(bob)) started.push(bob = new Proc(['chat', 'ops', '--json', '-v', '--home', home('bob'), ...viaA]))
+  if (!running(carol)) started.push(carol = new Proc(['listen', 'ops', '--json', '-v', '--home', home('carol'), ...viaA]))
   procs.push(...started)
   await Promise.all(started.map(async p => { await p.waitForStderr(/keys exchanged with/, 30_000) }))
 }
 
-/** Until a probe arrives within DELIVERY_MS (the members caught up with an earlier case), at most 30 s: how long that took. */
-async function quiet (): Promise<number> {
+/** Until a probe arrives within DELIVERY_MS, at most 30 s: how long that took (null: never, the members are not served at all). */
+async function quiet (): Promise<number | null> {
+  // (bob and carol were just started: the first probes may wait for the gossip mesh to form)
   const t0 = performance.now()
   while (performance.now() - t0 < 30_000) {
     const ms = await probe('quiet')
-    if (ms !== null && ms <= DELIVERY_MS) break
+    if (ms !== null && ms <= DELIVERY_MS) return Math.round(performance.now() - t0)
   }
-  return Math.round(performance.now() - t0)
+  return null
 }
 
-/** Runs RUN while sampling alice's RSS and probing bob → carol every 1.5 s; STATUSATMS: when to ask alice for her status. */
-async function observe<T> (label: string, run: () => Promise<T>, statusAtMs?: number): Promise<Observed<T>> {
-  await startHonest(await lostMembers())
-  const quietMs = await quiet()
-  if (quietMs > 5000) process.stderr.write(`flood: ${label}: the members took ${quietMs} ms to catch up before it\n`)
+/** On a fresh victim, after PREPARE: runs RUN while sampling alice's RSS and probing bob → carol every 1.5 s; STATUSATMS: when to ask alice for her status. */
+/**
+ * A fresh victim for each case: a node's RSS only shrinks slowly, so a case run on the heap an
+ * earlier one grew measured its own growth with room to spare (the member flood showed +40 MiB
+ * after the others and +85 MiB alone). bob and carol do not redial it: they start again too.
+ */
+async function freshVictim (): Promise<void> {
+  await Promise.all([alice, bob, carol].map(async p => { if (p !== undefined) await p.stop() }))
+  alice = new Proc(['daemon', '-v', '--home', home('alice'), '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${port}`])
+  procs.push(alice)
+  await alice.waitForStderr(/daemon for alice/)
+  await startHonest()
+}
+
+async function observe<T> (label: string, run: () => Promise<T>, statusAtMs?: number, prepare?: () => Promise<void>): Promise<Observed<T>> {
+  await freshVictim()
+  await prepare?.()
+  const servedBefore = await quiet()
   const pid = alice.child.pid!
   const sampler = new RssSampler(pid, RSS_CAP_MIB, () => { for (const d of drivers) d.child.kill('SIGKILL') })
   let attacking = true
@@ -147,7 +158,7 @@ async function observe<T> (label: string, run: () => Promise<T>, statusAtMs?: nu
   const s = sampler.stop()
   await sleep(3000) // the attackers are gone: what stays?
   const statusAfter = await victimStatus()
-  return { result, rss: { ...s, after: rssMiB(pid) }, deliveryMs, lost: await lostMembers(statusAfter), status: await status, statusAfter }
+  return { result, rss: { ...s, after: rssMiB(pid) }, servedBefore, deliveryMs, lost: await lostMembers(statusAfter), status: await status, statusAfter }
 }
 
 function report (t: TestContext, o: object): void {
@@ -158,6 +169,7 @@ function report (t: TestContext, o: object): void {
 
 async function checkServed (t: TestContext, o: Observed<unknown>): Promise<void> {
   await t.test(`honest messages arrive within ${DELIVERY_MS} ms throughout`, () => {
+    assert.notEqual(o.servedBefore, null, 'bob never reached carol before the attack (set-up problem, not the attack)')
     assert.ok(o.deliveryMs.length > 0, 'no probe was sent')
     assert.deepEqual(o.lost, [], 'honest members quit during the attack')
     assert.ok(o.deliveryMs.every(ms => ms !== null && ms <= DELIVERY_MS), `latencies ${JSON.stringify(o.deliveryMs)} (null: not within 10 s)`)
@@ -193,7 +205,7 @@ describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }
   before(async () => {
     for (const name of ['alice', 'bob', 'carol', 'dave']) assert.equal((await runBinary(['init', '--name', name, '--home', home(name)])).code, 0)
     for (const name of ['bob', 'carol']) honestPeer[name] = JSON.parse((await runBinary(['id', '--json', '--home', home(name)])).stdout).peerId as string
-    const port = await freePort()
+    port = await freePort()
     peerA = JSON.parse((await runBinary(['id', '--json', '--home', home('alice')])).stdout).peerId as string
     target = `/ip4/127.0.0.1/tcp/${port}/p2p/${peerA}`
     assert.equal((await runBinary(['create', 'ops', '--home', home('alice')])).code, 0)
@@ -207,19 +219,12 @@ describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }
       const j = await runBinary(['join', ticket, '--home', home(name), '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0'], { timeoutMs: 60_000 })
       assert.equal(j.code, 0, j.stderr)
     }
-    await startHonest()
-    let warm: number | null = null
-    for (let i = 0; i < 10 && warm === null; i++) warm = await probe('warm-up')
-    assert.notEqual(warm, null, 'bob never reached carol before any attack')
     hostile = new JsonChild('test/fixtures/hostile-driver.ts')
     drivers.push(hostile)
     await hostile.next(o => o.ready === true, 60_000)
   })
 
-  // One victim for all cases (a fresh one per case would double the run time): a node's RSS only
-  // shrinks slowly, so a case after another measures its growth on a heap with room to spare.
-  // Req 1 (partial frames) comes first, on a fresh heap; the member flood, which fills the store
-  // and loads every member, comes last.
+  // Each case starts on a fresh victim (observe); the member flood, which admits mallory, comes last.
   after(async () => {
     await Promise.all(drivers.map(async d => { await d.stop() }))
     await Promise.all(procs.map(async p => await p.stop()))
@@ -296,13 +301,18 @@ describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }
     const FLOOD_MS = 15_000
     const flooder = new JsonChild('test/fixtures/flood-member-driver.ts', [floodTicket, dir, peerA])
     drivers.push(flooder)
-    const ready = await flooder.next<{ peerId: string, inMesh: boolean }>(o => o.ready === true, 60_000)
-    const fromCarol = carol.stdout.length
+    let ready = { peerId: '', inMesh: false }
+    let fromCarol = 0
     type Flood = { sent: number, ms: number, perSecond: number, disconnectedMs: number | null, prunedMs: number | null, connected: boolean }
     const o = await observe('rate', async () => {
       flooder.send({ go: FLOOD_MS })
       return await flooder.next<Flood>(o => 'sent' in o, FLOOD_MS + 120_000)
-    }, FLOOD_MS - 3000)
+    }, FLOOD_MS - 3000, async () => {
+      // mallory joins the fresh victim with her own ticket (and dials nobody else)
+      flooder.send('join')
+      ready = await flooder.next<{ peerId: string, inMesh: boolean }>(o => o.ready === true, 60_000)
+      fromCarol = carol.stdout.length
+    })
     flooder.send('stop')
     await Promise.race([flooder.exited, sleep(15_000)])
     const relayed = carol.stdout.slice(fromCarol).filter(l => l.includes('"text":"flood ')).length
