@@ -199,7 +199,9 @@ async function checkPenalised (t: TestContext, peers: string[], closedByVictim: 
 }
 
 const closedOf = (r: AttackResult): string[] => (r.connections ?? []).filter(c => c.closedMs !== undefined).map(c => c.peer)
-const peersOf = (r: AttackResult): string[] => (r.connections ?? []).map(c => c.peer)
+/** The identities that got a connection (a dial the victim refused is in the report, not here). */
+const peersOf = (r: AttackResult): string[] => (r.connections ?? []).filter(c => c.dialError === undefined).map(c => c.peer)
+const dialsRefused = (...rs: AttackResult[]): number => rs.reduce((n, r) => n + (r.connections ?? []).filter(c => c.dialError !== undefined).length, 0)
 
 describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }, () => {
   before(async () => {
@@ -248,7 +250,7 @@ describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }
       attack({ op: 'streams', identities: 4, plans: trickle, waitMs })
     ]))
     const [b, s] = o.result
-    report(t, { attack: 'partial-frames', rssMiB: o.rss, deliveryMs: o.deliveryMs, big: b.streams, trickle: s.streams, disconnected: closedOf(b).length + closedOf(s).length })
+    report(t, { attack: 'partial-frames', rssMiB: o.rss, deliveryMs: o.deliveryMs, big: b.streams, trickle: s.streams, disconnected: closedOf(b).length + closedOf(s).length, dialsRefused: dialsRefused(b, s) })
     await checkServed(t, o)
     await checkStreamsEnded(t, 'frame cut one byte short', b.streams ?? [], DEADLINE_MS + MARGIN_MS)
     await checkStreamsEnded(t, 'a few bytes, then silence', s.streams ?? [], DEADLINE_MS + MARGIN_MS)
@@ -264,7 +266,7 @@ describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }
       { protocol: P.gossip, per: 1, announce: 2 ** 30, send: 100 }
     ]
     const o = await observe('oversized', async () => await attack({ op: 'streams', identities: 2, plans, waitMs: AT_ONCE_MS + 1000 }), AT_ONCE_MS)
-    report(t, { attack: 'oversized-frames', rssMiB: o.rss, deliveryMs: o.deliveryMs, streams: o.result.streams, disconnected: closedOf(o.result).length })
+    report(t, { attack: 'oversized-frames', rssMiB: o.rss, deliveryMs: o.deliveryMs, streams: o.result.streams, disconnected: closedOf(o.result).length, dialsRefused: dialsRefused(o.result) })
     await checkServed(t, o)
     await checkStreamsEnded(t, 'announced 1 GiB or 64 KiB', o.result.streams ?? [], AT_ONCE_MS)
     await checkPenalised(t, peersOf(o.result), closedOf(o.result), o.status)
@@ -289,7 +291,7 @@ describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }
       joiner = { code: j.code, ms: Math.round(performance.now() - t0) }
       return await flood
     }, 6000)
-    report(t, { attack: 'handshake-hellos', rssMiB: o.rss, deliveryMs: o.deliveryMs, held: o.result.streams, churn: o.result.churn, joiner, disconnected: closedOf(o.result).length })
+    report(t, { attack: 'handshake-hellos', rssMiB: o.rss, deliveryMs: o.deliveryMs, held: o.result.streams, churn: o.result.churn, joiner, disconnected: closedOf(o.result).length, dialsRefused: dialsRefused(o.result) })
     await checkServed(t, o)
     await t.test('a real joiner is admitted during the flood', () => { assert.equal(joiner?.code, 0, JSON.stringify(joiner)) })
     await checkStreamsEnded(t, 'hellos left unanswered', o.result.streams ?? [], DEADLINE_MS + MARGIN_MS)
