@@ -199,6 +199,8 @@ const lazyStringWidth = {
       const imports = lines.filter(l => l.startsWith('import '))
       const body = lines.filter(l => !l.startsWith('import ')).join('\n')
       const head = 'export default function stringWidth('
+      // cli-progress brings string-width 4 (CommonJS, cheap to load): left as it is
+      if (!body.includes(head) && source.includes('module.exports')) return undefined
       if (!body.includes(head)) throw new Error(`lazy-string-width: unexpected shape of ${args.path}`)
       return {
         contents: imports.join('\n') + '\nlet __impl\n' +
@@ -208,6 +210,29 @@ const lazyStringWidth = {
         loader: 'js'
       }
     })
+  }
+}
+
+/**
+ * cli-progress (the catch-up bar) requires string-width 4 (CommonJS) with its own emoji-regex,
+ * strip-ansi and ansi-regex: ~50 KB that the bundle already holds in the string-width yargs'
+ * cliui uses. Point its require at that one (same function: the display width of a string).
+ */
+const oneStringWidth = {
+  name: 'one-string-width',
+  setup (b) {
+    b.onResolve({ filter: /^string-width$/ }, async args => {
+      if (!/[/\\]cli-progress[/\\]/.test(args.importer)) return undefined
+      const cliui = join(root, 'node_modules', 'cliui')
+      const target = await b.resolve('string-width', { resolveDir: cliui, kind: 'import-statement' })
+      if (target.errors.length > 0) return { errors: target.errors }
+      return { path: target.path, namespace: 'string-width-cjs' }
+    })
+    b.onLoad({ filter: /.*/, namespace: 'string-width-cjs' }, args => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)}).default\n`,
+      loader: 'js',
+      resolveDir: root
+    }))
   }
 }
 
@@ -367,7 +392,7 @@ async function main (argv) {
     },
     banner: { js: 'var __conclave_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
     loader: { '.wasm': 'binary' },
-    plugins: [embedSqlWasm, noiseNodeCrypto, lazyStringWidth, noHelpCache],
+    plugins: [embedSqlWasm, noiseNodeCrypto, oneStringWidth, lazyStringWidth, noHelpCache],
     legalComments: 'none',
     minifySyntax: true,
     minifyWhitespace: !process.env.NOMIN,

@@ -71,7 +71,8 @@ function globalOptions (y: Argv, env: NodeJS.ProcessEnv): Argv<GlobalArgs> {
     .option('bootstrap', { type: 'string', array: true, global: true, default: [], describe: 'multiaddr of a bootstrap/relay peer (repeatable)', group: 'Network options:' })
     .option('mdns', { type: 'boolean', global: true, default: true, describe: 'discover peers on the LAN (--no-mdns to turn off)', group: 'Network options:' })
     .option('rotate-messages', { type: 'number', global: true, describe: 'start a new epoch (new keys) after this many messages of ours in one (default 10000)', group: 'Room key options:' })
-    .option('rotate-after', { type: 'string', global: true, describe: 'start a new epoch once it is this old (default 7d)', group: 'Room key options:' }) as unknown as Argv<GlobalArgs>
+    .option('rotate-after', { type: 'string', global: true, describe: 'start a new epoch once it is this old (default 7d)', group: 'Room key options:' })
+    .option('retain', { type: 'string', global: true, describe: 'history kept per room: a count of messages and/or an age, e.g. 5000 or 7d or 5000,7d (default 100000,30d)', group: 'Room key options:' }) as unknown as Argv<GlobalArgs>
 }
 
 /** Turns yargs' English into our error voice, with a hint to the right help page. */

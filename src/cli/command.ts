@@ -16,6 +16,7 @@ export interface GlobalArgs {
   passphraseFile?: string
   rotateMessages?: number
   rotateAfter?: string
+  retain?: string
 }
 
 export interface CommandContext {

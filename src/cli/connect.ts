@@ -21,12 +21,29 @@ export function defaultDisplayName (env: NodeJS.ProcessEnv): string {
   return env.USER ?? 'anon'
 }
 
+/** `--retain 5000`, `--retain 7d`, `--retain 5000,7d`: a count of messages and/or an age. */
+export function parseRetain (spec: string): { messages?: number, ageMs?: number } {
+  const out: { messages?: number, ageMs?: number } = {}
+  for (const part of spec.split(',').map(p => p.trim())) {
+    if (/^\d+$/.test(part)) {
+      const n = Number(part)
+      if (!Number.isSafeInteger(n) || n < 1 || out.messages !== undefined) throw new UsageError(`--retain: '${part}' is not a count of at least 1 (or a second one)`, { hint: 'write --retain 5000, --retain 7d or --retain 5000,7d' })
+      out.messages = n
+    } else {
+      if (out.ageMs !== undefined) throw new UsageError(`--retain: a second age '${part}'`, { hint: 'write --retain 5000, --retain 7d or --retain 5000,7d' })
+      out.ageMs = positive(parseDuration(part, 'retain'), '--retain')
+    }
+  }
+  return out
+}
+
 export function homeOptions (ctx: CommandContext): HomeOptions {
-  const { rotateMessages, rotateAfter } = ctx.globals
+  const { rotateMessages, rotateAfter, retain } = ctx.globals
   if (rotateMessages !== undefined && (!Number.isSafeInteger(rotateMessages) || rotateMessages < 1)) throw new UsageError('--rotate-messages must be a whole number of at least 1')
   return {
     ...(rotateMessages !== undefined ? { rotateAfterMessages: rotateMessages } : {}),
     ...(rotateAfter !== undefined ? { rotateAfterMs: positive(parseDuration(rotateAfter, 'rotate-after'), '--rotate-after') } : {}),
+    ...(retain !== undefined ? { retain: parseRetain(retain) } : {}),
     home: ctx.globals.home,
     listen: ctx.globals.listen,
     bootstrap: ctx.globals.bootstrap,

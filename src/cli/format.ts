@@ -53,7 +53,8 @@ export function humanLine (m: ShownMessage, color: boolean, showRoom: boolean): 
   const prio = m.priority !== null && m.priority !== 3 ? `[p${m.priority}] ` : ''
   const title = m.title !== null ? `${safeText(m.title)}: ` : ''
   const tags = m.tags.length > 0 ? '  ' + m.tags.map(t => `#${safeText(t)}`).join(' ') : ''
-  return `${time} ${room}${nick}: ${prio}${title}${safeBody(m.text)}${tags}`
+  const caughtUp = m.caughtUp === true ? '(caught up) ' : ''
+  return `${time} ${caughtUp}${room}${nick}: ${prio}${title}${safeBody(m.text)}${tags}`
 }
 
 export function printMessage (out: Output, m: ShownMessage, options: { color?: boolean, showRoom?: boolean } = {}): void {

@@ -275,7 +275,10 @@ export class ControlApi {
     const waitHeader = header(req, 'wait', 'x-wait')
     const wait = waitHeader === undefined ? undefined : Number(waitHeader)
     if (wait !== undefined && (!Number.isSafeInteger(wait) || wait < 1)) throw new UsageError('--wait must be a whole number of at least 1')
-    const alone = header(req, 'alone', 'x-alone') === 'store' ? 'store' : 'fail'
+    // A running node keeps what nobody can take now (catch-up delivers it later), unless the
+    // caller waits for receipts or asks to fail.
+    const asked = header(req, 'alone', 'x-alone')
+    const alone = asked === 'store' || asked === 'fail' || asked === 'queue' ? asked : wait === undefined ? 'queue' : 'fail'
     const text = (await readBody(req, MAX_BODY_BYTES, 'the message')).toString('utf8').replace(/\n$/, '')
     sendJson(res, 200, await client.publish(roomRef, text, { title, priority, tags }, { wait, timeoutMs, alone }))
   }

@@ -8,7 +8,7 @@ import type { HomeOptions } from './home.js'
 import { MessageQueue } from './queue.js'
 import { NodeGoneError, probeSocket } from './socket.js'
 import type {
-  Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MembershipOptions,
+  CatchUpProgress, Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MembershipOptions,
   MembershipResult, MessageMeta, NodeCommand, OwnerCommand, PublishOptions, PublishResult, RoleName, RoomInfo,
   ShownMessage, StatusInfo, Subscription
 } from './types.js'
@@ -162,6 +162,11 @@ export class FailoverClient implements Client {
 
   get via (): 'local' | 'node' { return this.#inner.via }
   get current (): Client { return this.#inner }
+
+  /** The current node's catch-up progress (see Client.onCatchUp); none after a switch. */
+  onCatchUp (listener: (p: CatchUpProgress) => void): () => void {
+    return this.#inner.onCatchUp?.(listener) ?? (() => {})
+  }
 
   async #client (): Promise<Client> {
     if (this.#switching !== undefined) await this.#switching

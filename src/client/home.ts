@@ -25,6 +25,8 @@ export interface HomeOptions {
   /** Rotation limits of our sender chains (RoomServiceOptions; defaults in docs/PROTOCOL.md). */
   rotateAfterMessages?: number
   rotateAfterMs?: number
+  /** History kept per room (RoomServiceOptions.retain). */
+  retain?: { messages?: number, ageMs?: number }
   /** An identity was created on first use (the CLI says so). */
   onIdentityCreated?: (identity: Identity) => void
 }
@@ -113,7 +115,8 @@ export async function openHome (o: HomeOptions, options: OpenOptions): Promise<H
   const service = new RoomService({ identity, tables, history, transport, log: o.log }, {
     logEnvelopes: o.logEnvelopes === true,
     ...(o.rotateAfterMessages !== undefined ? { rotateAfterMessages: o.rotateAfterMessages } : {}),
-    ...(o.rotateAfterMs !== undefined ? { rotateAfterMs: o.rotateAfterMs } : {})
+    ...(o.rotateAfterMs !== undefined ? { rotateAfterMs: o.rotateAfterMs } : {}),
+    ...(o.retain !== undefined ? { retain: o.retain } : {})
   })
   let closed = false
   return {

@@ -13,6 +13,7 @@ import { ADDRS_META, type Home } from './home.js'
 import { inviteAddrs } from './addrs.js'
 import { HISTORY_MAX } from './types.js'
 import type {
+  CatchUpProgress,
   Client, InviteOptions, InviteResult, JoinResult, LinesOptions, LinesResult, MemberInfo, MembershipOptions, MembershipResult, MessageMeta,
   NodeCommand, PublishOptions, PublishResult, RoomInfo, StatusInfo, Subscription
 } from './types.js'
@@ -183,13 +184,14 @@ export class LocalClient implements Client {
     if (wait !== undefined && (!Number.isSafeInteger(wait) || wait < 1)) throw new UsageError('--wait must be a whole number of at least 1')
     const { service, room } = this.#networked(ref)
     const deadline = Date.now() + options.timeoutMs
-    const reachable = await service.waitForReaders(room, options.timeoutMs)
-    if (!reachable && options.alone !== 'store') throw nobody(room, options.timeoutMs)
+    const queue = options.alone === 'queue' && wait === undefined
+    const reachable = await service.waitForReaders(room, queue ? 0 : options.timeoutMs)
+    if (!reachable && options.alone !== 'store' && !queue) throw nobody(room, options.timeoutMs)
     if (reachable) await service.rotateIfDue(room)
     const sealed = service.seal(room, { text, ...meta, wantReceipts: wait !== undefined })
     const answer = { room: room.name, roomId: room.id, id: sealed.id }
     this.#last.set(room, sealed.id)
-    if (!reachable) return { ...answer, recipients: 0 }
+    if (!reachable) return { ...answer, recipients: 0, queued: true }
     const readers = service.readers(room)
     if (wait === undefined && readers > 0) {
       // Answer like a broker that has taken the message: sealed, our copy queued for the store, a
@@ -248,7 +250,7 @@ export class LocalClient implements Client {
     const queue = new MessageQueue()
     if (options.sinceMs !== undefined) {
       const backlog = rooms.flatMap(r => service.history(r.room, { limit: HISTORY_MAX, sinceMs: options.sinceMs }))
-      backlog.sort((a, b) => a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0)
+      backlog.sort((a, b) => a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
       for (const m of backlog) queue.push(m)
     }
     const on = (m: ShownMessage): void => { if (wanted.has(m.roomId)) queue.push(m) }
@@ -257,6 +259,13 @@ export class LocalClient implements Client {
     service.on('sent', on)
     queue.onClose(() => { service.off('message', on); service.off('sent', on) })
     return queue
+  }
+
+  onCatchUp (listener: (p: CatchUpProgress) => void): () => void {
+    const service = this.#home.service
+    if (service === undefined) return () => {}
+    service.on('catch-up', listener)
+    return () => { service.off('catch-up', listener) }
   }
 
   async status (options: { waitMs: number }): Promise<StatusInfo> {
@@ -283,7 +292,8 @@ export class LocalClient implements Client {
         membersOnline: service.members(room).filter(m => online.includes(m.peerId)).map(m => ({ name: m.name, memberId: m.memberId })),
         meshPeers: net.meshPeers(room.topic).length,
         lastMessage: last?.ts ?? null,
-        validator: { ...room.counters }
+        validator: { ...room.counters },
+        catchUp: service.catchUpCounts(room)
       }
     })
     return {
@@ -341,6 +351,6 @@ function seconds (ms: number): string {
 
 function nobody (room: Room, timeoutMs: number): NobodyReachableError {
   return new NobodyReachableError(`nobody in room '${room.name}' was reachable within ${seconds(timeoutMs)}`, {
-    hint: 'another member must be online (conclave chat/listen/daemon) and reachable: on the LAN by mDNS, or give --bootstrap MULTIADDR'
+    hint: "another member must be online (conclave chat/listen/daemon) and reachable: on the LAN by mDNS, or give --bootstrap MULTIADDR; or keep a node running ('conclave daemon'): then a message nobody can take is stored and delivered when a member comes back"
   })
 }

@@ -177,7 +177,7 @@ export class SocketClient implements Client {
     const headers = metaHeaders(meta)
     if (options.wait !== undefined) headers.wait = String(options.wait)
     headers.timeout = `${options.timeoutMs}ms`
-    if (options.alone === 'store') headers.alone = 'store'
+    if (options.alone !== undefined) headers.alone = options.alone
     return JSON.parse(await this.#exchange('POST', room(ref), headers, text)) as PublishResult
   }
 

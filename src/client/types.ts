@@ -2,6 +2,8 @@
 // room service (client/local.ts) and over the home's control socket (client/socket.ts).
 import type { RoleName } from '../wire/membership.js'
 import type { ShownMessage } from '../room/shown.js'
+import type { CatchUpProgress } from '../room/sync.js'
+export type { CatchUpProgress } from '../room/sync.js'
 
 export type { ShownMessage }
 
@@ -26,10 +28,12 @@ export interface PublishOptions {
   /** How long to wait for a reachable member, and then for receipts. */
   timeoutMs: number
   /**
-   * Nobody reachable: 'fail' (NobodyReachableError, exit 3) or 'store' (the message is sealed and
-   * kept in this home's store only: interactive chat, where the user already saw the line).
+   * Nobody reachable: 'fail' (NobodyReachableError, exit 3), 'store' (the message is sealed and
+   * kept in this home's store: interactive chat, where the user already saw the line) or 'queue'
+   * (the same, at once, without waiting for a reader: a running node keeps it and members that
+   * come back get it by catch-up; `send` through a running node without --wait).
    */
-  alone?: 'fail' | 'store'
+  alone?: 'fail' | 'store' | 'queue'
 }
 
 export interface PublishResult {
@@ -40,6 +44,8 @@ export interface PublishResult {
   recipients: number
   /** With `wait`: how many members confirmed. */
   receipts?: number
+  /** Set when nobody was reachable: the message is in this home's store, for catch-up to deliver. */
+  queued?: true
 }
 
 export interface LinesOptions extends MessageMeta {
@@ -115,6 +121,8 @@ export interface StatusInfo {
     meshPeers: number
     lastMessage: string | null
     validator: Record<string, number>
+    /** Catch-up in this node's run: catch-ups run and running, envelopes received and new, envelopes served to others. */
+    catchUp: { runs: number, running: number, received: number, accepted: number, served: number }
   }>
 }
 
@@ -141,6 +149,11 @@ export interface Client {
   /** New messages of ROOMS as they are stored (those since SINCEMS first); includes ours. */
   subscribe: (rooms: string[], options: { sinceMs?: number }) => Promise<Subscription>
   status: (options: { waitMs: number }) => Promise<StatusInfo>
+  /**
+   * Progress of catch-ups this process's node receives (only when it runs the node: through the
+   * socket there is none). Returns the function that stops listening.
+   */
+  onCatchUp?: (listener: (p: CatchUpProgress) => void) => () => void
   /**
    * Removes MEMBER (member id, unique display name or fingerprint prefix; an ambiguous name is a
    * UsageError listing the candidates) with a signed Remove entry; starts a new epoch.

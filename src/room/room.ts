@@ -53,6 +53,7 @@ export class Room {
   readonly #relayedChains = new Set<string>()
   /** Per sender (hex): its rate budget (see SENDER_RATE_PER_SECOND). */
   readonly #rates = new Map<string, { tokens: number, at: number }>()
+  #catchUpCtx: ValidationContext | undefined
   /** Counts chains, or newer signatures of chains, received: something new to relay. */
   relayNews = 0
   /** The log length whose growth the last takeLogGrowth() saw. */
@@ -284,6 +285,11 @@ export class Room {
     return this.#relayedChains.has(chainKeyHex(epoch, senderHex))
   }
 
+  /** What we hold of every received chain, for a catch-up request (the SyncHave). */
+  haves (): Array<{ epoch: number, sender: Uint8Array, startIndex: number, nextIndex: number, missing: number[] }> {
+    return [...this.#inbound.values()].map(c => ({ epoch: c.epoch, sender: c.sender, startIndex: c.startIndex, nextIndex: c.nextIndex, missing: c.skippedIndexes() }))
+  }
+
   hasInbound (sender: Uint8Array, epoch: number): boolean {
     return this.#inbound.has(chainKey(epoch, sender))
   }
@@ -382,6 +388,17 @@ export class Room {
     }
     this.#ctx.nowMs = nowMs
     return this.#ctx
+  }
+
+  /**
+   * The context for envelopes catch-up brought: the same steps, but no sender rate budget (they
+   * are history the reader asked for, in pages it pulls; the budget guards live gossip).
+   */
+  catchUpContext (nowMs: number): ValidationContext {
+    const live = this.validationContext(nowMs)
+    this.#catchUpCtx ??= { ...live, admit: undefined }
+    this.#catchUpCtx.nowMs = nowMs
+    return this.#catchUpCtx
   }
 
   /** A token bucket per sender: SENDER_BURST envelopes at once, SENDER_RATE_PER_SECOND sustained. */

@@ -298,6 +298,11 @@ export class InboundSenderChain {
   }
   get skippedCount (): number { return this.#skipped.size }
 
+  /** Indexes below nextIndex whose keys we still hold (messages not received yet), ascending. */
+  skippedIndexes (): number[] {
+    return [...this.#skipped.keys()].sort((a, b) => a - b)
+  }
+
   /**
    * Keep the skipped keys apart from the chain's state: from now on toCoreState() leaves them out
    * and takeSkippedChanges() says which to insert and delete, so accepting a message writes a few

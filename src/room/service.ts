@@ -21,6 +21,8 @@ import { MembershipLog } from './membership.js'
 import { Room } from './room.js'
 import { type ShownMessage, showAll } from './shown.js'
 import { BatchWriter } from './writer.js'
+import { CatchUp, type CatchUpProgress, SYNC_PROTOCOL } from './sync.js'
+import { SYNC_PAGE_MAX_BYTES } from '../wire/sync.js'
 import { decodeLogEntry, decodeSignedLogEntry, type LogBody, type RoleName } from '../wire/membership.js'
 import { resolveMember, shortFingerprint } from './member-ref.js'
 
@@ -46,6 +48,8 @@ export interface RoomServiceOptions {
   rotateAfterMessages?: number
   /** ... or once the epoch is this old (from the signed time of the entry that started it). */
   rotateAfterMs?: number
+  /** History kept per room: at most this many messages (the newest) and none older than this. */
+  retain?: { messages?: number, ageMs?: number }
 }
 
 /** Envelopes waiting for their sender's chain: at most this many per room, for at most this long. */
@@ -55,6 +59,11 @@ const PARK_MS = 30_000
 /** Defaults of the rotation limits (docs/PROTOCOL.md "Rotation"). */
 export const ROTATE_AFTER_MESSAGES = 10_000
 export const ROTATE_AFTER_MS = 7 * 24 * 3600 * 1000
+/** Default retention per room (docs/PROTOCOL.md "Catch-up"): 30 days is also the validator's oldest. */
+export const RETAIN_MESSAGES = 100_000
+export const RETAIN_MS = 30 * 24 * 3600 * 1000
+/** How often retention runs while a node is up (and once at start). */
+const RETAIN_EVERY_MS = 60_000
 
 /** What a membership change did: the epoch after it, the readers its entry was handed to now. */
 export interface MembershipChange {
@@ -89,7 +98,7 @@ const HANDSHAKE_BUDGET = 32
 /** Join or keys streams one connection may have open at once (a member needs one per room). */
 const HANDSHAKE_STREAMS_PER_CONNECTION = 4
 
-export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [ShownMessage], 'keys-exchanged': [Room, string] }> {
+export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [ShownMessage], 'keys-exchanged': [Room, string], 'catch-up': [CatchUpProgress] }> {
   readonly identity: Identity
   readonly #tables: RoomTables
   readonly #history: History
@@ -104,6 +113,11 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #keys: KeyDistribution
   readonly #handoff = new HandoffTracker()
   readonly #handshakeBudget = new StreamBudget(HANDSHAKE_BUDGET)
+  /** Catch-ups served at once, across all peers (each pages through the store). */
+  readonly #syncBudget = new StreamBudget(8)
+  readonly #catchUp: CatchUp
+  readonly #retain: { messages: number, ageMs: number }
+  #retainTimer: NodeJS.Timeout | undefined
   /** Per room, the id of the last envelope we accepted and forwarded to other neighbours. */
   readonly #relayed = new Map<Room, Uint8Array>()
   /** Per room, envelopes waiting for their sender's chain (see #park). */
@@ -126,6 +140,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     this.#timeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
     this.#logEnvelopes = options.logEnvelopes ?? false
     this.#rotateAfterMessages = options.rotateAfterMessages ?? ROTATE_AFTER_MESSAGES
+    this.#retain = { messages: options.retain?.messages ?? RETAIN_MESSAGES, ageMs: options.retain?.ageMs ?? RETAIN_MS }
     this.#rotateAfterMs = options.rotateAfterMs ?? ROTATE_AFTER_MS
     this.#keys = new KeyDistribution({
       identity: this.identity,
@@ -133,13 +148,23 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       net: () => this.#net(),
       room: roomId => this.#rooms.get(hex(roomId)),
       log: this.#log,
-      exchanged: (room, peer) => { this.emit('keys-exchanged', room, peer) },
+      exchanged: (room, peer) => { this.emit('keys-exchanged', room, peer); this.#catchUpFrom(room, peer) },
       logChanged: (room, dropped) => { this.#logChanged(room, dropped) }
     }, { timeoutMs: this.#timeoutMs, now: this.#now })
     this.#writer = new BatchWriter({ tables: this.#tables, show: m => { this.emit('message', m) }, log: this.#log }, {
       durableWithinMs: DURABLE_WITHIN_MS, idleFlushMs: IDLE_FLUSH_MS, prepareAfterMs: PREPARE_AFTER_MS
     })
     this.#receipts = new Receipts({ identity: this.identity, net: () => this.#net(), room: roomId => this.#rooms.get(hex(roomId)), log: this.#log })
+    this.#catchUp = new CatchUp({
+      identity: this.identity,
+      history: this.#history,
+      net: () => this.#net(),
+      room: roomId => this.#rooms.get(hex(roomId)),
+      deliver: (room, envelope, fromPeer) => this.#validate(room, envelope, fromPeer, true).verdict,
+      oldestMs: () => this.#now() - this.#retain.ageMs,
+      progress: p => { this.emit('catch-up', p) },
+      log: this.#log
+    })
     for (const row of this.#tables.rooms()) {
       const room = Room.load(this.#tables, row, this.identity.memberPublicKey)
       this.#rooms.set(hex(room.roomId), room)
@@ -379,10 +404,28 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     await net.handle(KEYS_PROTOCOL, async (stream, remotePeer) => { await this.#keys.serve(stream, remotePeer) }, handshakes)
     await net.handle(HANDOFF_PROTOCOL, async (stream, remotePeer) => { await this.#handoff.serve(stream, remotePeer, this.#subscribesToOurs(remotePeer)) }, { maxFrameBytes: 64, maxInboundStreams: 16 })
     await net.handle(RECEIPT_PROTOCOL, async (stream, remotePeer) => { await this.#receipts.serve(stream, remotePeer) }, { maxFrameBytes: 256, maxInboundStreams: 16 })
-    net.on('peer:connect', peer => { for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer) })
+    await net.handle(SYNC_PROTOCOL, async (stream, remotePeer) => { await this.#catchUp.serve(stream, remotePeer) },
+      { maxFrameBytes: SYNC_PAGE_MAX_BYTES + 64, maxInboundStreams: 2, budget: this.#syncBudget, readTimeoutMs: 30_000 })
+    // On every connection to a member (a start, a new peer, a peer back after a network drop):
+    // the keys exchange, then catch-up from it in the background.
+    const meet = (peer: string): void => {
+      for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer).then(() => { this.#catchUpFrom(room, peer) })
+    }
+    net.on('peer:connect', meet)
     this.#started = true
+    this.applyRetention()
+    this.#retainTimer = setInterval(() => { this.applyRetention() }, RETAIN_EVERY_MS)
+    this.#retainTimer.unref()
     for (const room of this.#rooms.values()) this.#subscribe(room)
-    for (const peer of net.connections()) for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer)
+    for (const peer of net.connections()) meet(peer)
+  }
+
+  /** Catch-up of ROOM from PEER when PEER is another member's node (anyone who stores envelopes, a poster included, can serve). */
+  #catchUpFrom (room: Room, peer: string): void {
+    if (!this.#started || this.#rooms.get(hex(room.roomId)) !== room || !room.log.isMember(this.identity.memberPublicKey)) return
+    const member = room.log.members().find(m => peerIdText(m.peerId) === peer)
+    if (member === undefined || hex(member.member) === hex(this.identity.memberPublicKey)) return
+    void this.#catchUp.start(room, peer)
   }
 
   /** Whether PEER subscribes to the topic of one of our rooms (only such peers publish to us). */
@@ -396,9 +439,13 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     this.#net().subscribe(room.topic, (from, data) => this.#validate(room, data, from).verdict, () => {})
   }
 
-  /** The topic validator: verdict per SPEC 3.7, and on accept the durable write and the event. */
-  #validate (room: Room, data: Uint8Array, fromPeer: string): ValidationResult {
-    const result = validateEnvelope(data, room.validationContext(this.#now()))
+  /**
+   * The topic validator: verdict per SPEC 3.7, and on accept the durable write and the event.
+   * Catch-up (CAUGHTUP) runs the same steps and counters on envelopes a member served us: they
+   * are not forwarded (gossip never saw them), ask for no receipt, and show as caught up.
+   */
+  #validate (room: Room, data: Uint8Array, fromPeer: string, caughtUp = false): ValidationResult {
+    const result = validateEnvelope(data, caughtUp ? room.catchUpContext(this.#now()) : room.validationContext(this.#now()))
     room.count(result.verdict, result.reason)
     if (this.#logEnvelopes) this.#log(`room ${room.name}: ${result.verdict} ${result.reason} (${data.length} bytes)`, 2)
     if (result.verdict === 'ignore' && result.reason === 'missing-keys' && result.header !== undefined) {
@@ -408,7 +455,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     if (result.verdict !== 'accept' || result.header === undefined || result.payload === undefined || result.chain === undefined) return result
     const h = result.header
     const chain = result.chain
-    const forwarded = this.#net().forwardsTo(room.topic, fromPeer)
+    const forwarded = !caughtUp && this.#net().forwardsTo(room.topic, fromPeer)
     if (forwarded) this.#relayed.set(room, result.id!)
     if (result.payload.type === 'log-entry') {
       this.#handoff.accepted(hex(result.id!))
@@ -444,10 +491,12 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
         text: m.text, title: m.title === '' ? undefined : m.title, priority: m.priority === 0 ? undefined : m.priority, tags: m.tags,
         envelope: data, receivedAt, lines: m.lines.length > 0 ? m.lines : undefined
       }
-      const after = m.wantReceipts ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
+      const after = m.wantReceipts && !caughtUp ? () => { this.#receipts.accepted(room, id, fromPeer) } : undefined
       this.#writer.prepare(chain)
       this.#writer.state(chain, () => room.inboundStatements(this.#tables, chain))
-      this.#writer.queue([this.#history.appendStatement(stored)], showAll(room, stored, idHex), after)
+      const shown = showAll(room, stored, idHex)
+      if (caughtUp) for (const one of shown) one.caughtUp = true
+      this.#writer.queue([this.#history.appendStatement(stored)], shown, after)
     }, urgent)
     return result
   }
@@ -717,7 +766,36 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   }
 
   /** Stops the network side; the caller closes the store. */
+  /** Runs a catch-up of ROOM from PEER now and waits for it (what every meeting with a member starts). */
+  async catchUpNow (room: Room, peer: string): Promise<void> {
+    await this.#catchUp.start(room, peer)
+  }
+
+  /** What catch-up did for ROOM in this run (status --json). */
+  catchUpCounts (room: Room): { runs: number, running: number, received: number, accepted: number, served: number } {
+    return { ...(this.#catchUp.counts.get(room.name) ?? { runs: 0, running: 0, received: 0, accepted: 0, served: 0 }) }
+  }
+
+  /**
+   * Keeps each room's history within the retention limits (--retain): the newest messages up to
+   * the count, none older than the age. Every member applies its own; catch-up serves nothing
+   * beyond them. Returns how many rows went.
+   */
+  applyRetention (): number {
+    let removed = 0
+    const oldest = this.#now() - this.#retain.ageMs
+    for (const room of this.#rooms.values()) {
+      const before = this.#history.count(room.roomId)
+      if (before === 0) continue
+      this.#tables.batch([...this.#writer.takePending(), ...this.#history.retainStatements(room.roomId, this.#retain.messages, oldest)])
+      removed += before - this.#history.count(room.roomId)
+    }
+    if (removed > 0) this.#log(`retention: ${removed} message(s) past ${this.#retain.messages} per room or older than ${Math.round(this.#retain.ageMs / 86_400_000)} day(s) removed`, 1)
+    return removed
+  }
+
   async stop (): Promise<void> {
+    clearInterval(this.#retainTimer)
     this.#keys.stop()
     // Queued rows, and our chains' exact positions so the next run continues without a gap.
     await this.#writer.close([...this.#rooms.values()].flatMap(room => room.outboundStatements(this.#tables)))

@@ -21,6 +21,8 @@ export interface ShownMessage {
   title: string | null
   priority: number | null
   tags: string[]
+  /** Present (true) only on a message delivered by catch-up from another member, not live. */
+  caughtUp?: true
 }
 
 /** The id of line I of the batch message with id BATCH: H(batch ‖ u32be(i)). */

@@ -32,6 +32,9 @@ export const SQL_ADD_MESSAGE_LINES = 'ALTER TABLE messages ADD COLUMN lines TEXT
 /** A received chain's newest owner-signed SenderKey, which the member relays (docs/PROTOCOL.md). */
 export const SQL_ADD_CHAIN_SIGNED = 'ALTER TABLE sender_chains ADD COLUMN signed BLOB'
 
+/** History order is (ts, id) (catch-up delivers late, so arrival order differs between members). */
+export const SQL_MESSAGES_ROOM_TS_ID = 'DROP INDEX messages_room_ts;\nCREATE INDEX messages_room_ts_id ON messages (room_id, ts, id)'
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -57,5 +60,10 @@ export const MIGRATIONS: Migration[] = [
     version: 5,
     name: 'skipped message keys as rows, apart from their chain',
     sql: SQL_CREATE_SKIPPED_KEYS
+  },
+  {
+    version: 6,
+    name: 'history ordered by time, then message id',
+    sql: SQL_MESSAGES_ROOM_TS_ID
   }
 ]

@@ -326,12 +326,14 @@ describe('History', () => {
     again.close()
   })
 
-  it('orders messages of the same timestamp by arrival', async () => {
+  it('orders messages by timestamp, then message id, whatever order they arrived in (every member sees one order)', async () => {
     const store = await Store.open({ sqlJs }, { path: freshPath(), migrations: MIGRATIONS })
     const history = new History({ store })
     const room = randomBytes(32)
-    for (let i = 0; i < 5; i++) history.append(message(room, 0, { text: `same ${i}` }))
-    assert.deepEqual(history.last(room, 3).map(m => m.text), ['same 2', 'same 3', 'same 4'])
+    const id = (n: number): Uint8Array => new Uint8Array(32).fill(n)
+    for (const [n, ts] of [[5, 1], [2, 1], [9, 0], [1, 2], [7, 1]] as const) history.append(message(room, ts, { id: id(n), text: `${ts}/${n}` }))
+    assert.deepEqual(history.last(room, 4).map(m => m.text), ['1/2', '1/5', '1/7', '2/1'])
+    assert.deepEqual(history.last(room, 10).map(m => m.text), ['0/9', '1/2', '1/5', '1/7', '2/1'])
     store.close()
   })
 

@@ -28,6 +28,8 @@ export const listenCommand = defineCommand({
     const { withClient } = await import('../connect.js')
     await withClient(ctx, { need: 'network', owner: 'listen', rooms: args.rooms }, async client => {
       const sub = await client.subscribe(args.rooms, { sinceMs })
+      const { showCatchUpProgress } = await import('../progress.js')
+      const stopProgress = showCatchUpProgress(ctx, client)
       const multi = args.rooms.length > 1
       ctx.out.info(`conclave: listening to ${args.rooms.join(', ')}${client.via === 'node' ? " through the home's node" : ''}`)
       let printed = 0
@@ -41,6 +43,7 @@ export const listenCommand = defineCommand({
         }
       })()
       await Promise.race([printing, untilSignal()])
+      stopProgress()
       sub.close()
       await runner?.drain()
     })

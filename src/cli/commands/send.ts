@@ -35,7 +35,11 @@ export const sendCommand = defineCommand({
     const { withClient } = await import('../connect.js')
     return await withClient(ctx, { need: 'network', serve: 'send', rooms: [args.room] }, async client => {
       if (hasText || whole !== undefined) {
-        const r = await client.publish(args.room, whole ?? args.text!.join(' '), meta, { wait: args.wait, timeoutMs })
+        // Through a running node, a message nobody can take now is kept and delivered by catch-up
+        // when a member comes back; a one-shot that runs its own node cannot keep it (exit 3).
+        const alone = client.via === 'node' && args.wait === undefined ? 'queue' : 'fail'
+        const r = await client.publish(args.room, whole ?? args.text!.join(' '), meta, { wait: args.wait, timeoutMs, alone })
+        if (r.queued === true) ctx.out.warn(`nobody in '${r.room}' is reachable now: the message is stored by this home's node and delivered when a member comes back`)
         ctx.out.debug(`sent ${r.id} to ${r.recipients} member(s)${client.via === 'node' ? " through the home's node" : ''}${r.receipts !== undefined ? `; ${r.receipts} member(s) confirmed receipt` : ''}`)
         return ExitCode.OK
       }
