@@ -31,6 +31,9 @@ const RSS_GROWTH_MAX_MIB = 64
 /** A safety net for the machine: past this the attacking processes are killed. */
 const RSS_CAP_MIB = 1536
 
+/** Every conclave stream protocol a node serves (gossipsub's is attacked separately). */
+const STREAM_PROTOCOLS = [P.join, P.keys, P.handoff, P.receipt, P.sync]
+
 /** Flags of every command that may start a node of its own: loopback only, never mDNS. */
 const LOCAL = ['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']
 
@@ -241,9 +244,10 @@ describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }
       { protocol: P.join, per: 40, announce: MiB - 1, send: MiB - 2 },
       { protocol: P.keys, per: 40, announce: MiB - 1, send: MiB - 2 },
       { protocol: P.handoff, per: 40, announce: 32, send: 31 },
-      { protocol: P.receipt, per: 40, announce: 199, send: 198 }
+      { protocol: P.receipt, per: 40, announce: 199, send: 198 },
+      { protocol: P.sync, per: 40, announce: MiB - 1, send: MiB - 2 }
     ]
-    const trickle: StreamPlan[] = [P.join, P.keys, P.handoff, P.receipt].map(protocol => ({ protocol, per: 40, announce: protocol === P.handoff ? 32 : 199, send: 3 }))
+    const trickle: StreamPlan[] = STREAM_PROTOCOLS.map(protocol => ({ protocol, per: 40, announce: protocol === P.handoff ? 32 : 199, send: 3 }))
     const waitMs = DEADLINE_MS + MARGIN_MS + 1000
     const o = await observe('partial', async () => await Promise.all([
       attack({ op: 'streams', identities: 4, plans: big, waitMs }),
@@ -258,7 +262,7 @@ describe('floods against a daemon on 127.0.0.1 (issue 15)', { timeout: 300_000 }
 
   it('req 9: oversized frames on every stream protocol are refused at once', async (t) => {
     const plans: StreamPlan[] = [
-      ...[P.join, P.keys, P.handoff, P.receipt].flatMap(protocol => [
+      ...STREAM_PROTOCOLS.flatMap(protocol => [
         { protocol, per: 4, announce: 2 ** 30, send: 100 },
         // over a first-frame limit of a few KiB, under the 1 MiB handshake frame limit
         { protocol, per: 4, announce: 64 * 1024, send: 100 }
