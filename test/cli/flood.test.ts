@@ -1,6 +1,8 @@
-// Issue 15 "Hostile peers", req 1 and 9: floods against the built binary (alice's daemon on 127.0.0.1)
-// by hostile peers (test/fixtures/hostile-driver.ts) and by a member publishing far too fast
-// (test/fixtures/flood-member-driver.ts), while bob (chat) sends to carol (listen) through alice.
+// Flood attacks of issue 15 "Hostile peers" (req 1, req 9) against the built binary on 127.0.0.1.
+//
+// alice's daemon is the victim of hostile peers (test/fixtures/hostile-driver.ts) and of a member
+// publishing far too fast (test/fixtures/flood-member-driver.ts), while bob (chat) sends to carol
+// (listen) through alice.
 // Each case prints one JSON line (t.diagnostic and stderr, prefixed "flood:") with the victim's RSS
 // before/peak/after, the honest delivery latencies and how the hostile streams ended.
 import assert from 'node:assert/strict'

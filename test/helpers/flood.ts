@@ -1,5 +1,6 @@
-// Helpers of the flood tests: a process's RSS from /proc (sampled for its peak), TypeScript child
-// drivers that speak JSON lines, and waiting for a line on a Proc without rescanning its output.
+// Helpers of the flood tests: RSS from /proc, JSON-line child drivers, waiting for a Proc's line.
+//
+// A process's RSS is sampled for its peak; a line is looked for without rescanning all output.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { ROOT } from './cli.js'
