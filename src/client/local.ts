@@ -188,6 +188,7 @@ export class LocalClient implements Client {
     const reachable = await service.waitForReaders(room, queue ? 0 : options.timeoutMs)
     if (!reachable && options.alone !== 'store' && !queue) throw nobody(room, options.timeoutMs)
     if (reachable) await service.rotateIfDue(room)
+    await service.pace(room)
     const sealed = service.seal(room, { text, ...meta, wantReceipts: wait !== undefined })
     const answer = { room: room.name, roomId: room.id, id: sealed.id }
     this.#last.set(room, sealed.id)

@@ -19,12 +19,16 @@ export const OUTBOUND_RESERVE = 64
  */
 export const EPOCH_GRACE_MS = 60_000
 /**
- * Envelopes per second one sender may have accepted, sustained, and in a burst. Far above any
- * honest use (a pipe batches lines: 40,000 lines/s are ~200 envelopes/s), and low enough that a
- * member flooding the room is dropped by the first node it reaches, never relayed.
+ * Envelopes per second one sender may have accepted, sustained, and in a burst. Honest senders
+ * pace themselves below it (SEND_PACE_PER_SECOND: a pipe then puts more lines in each envelope, so
+ * its line rate does not change), and it is low enough that a member flooding the room is dropped
+ * by the first node it reaches, never relayed, and banned within a second (service.ts).
  */
-export const SENDER_RATE_PER_SECOND = 500
-export const SENDER_BURST = 500
+export const SENDER_RATE_PER_SECOND = 100
+export const SENDER_BURST = 300
+/** What our own node sends at most: a margin under what every receiver accepts. */
+export const SEND_PACE_PER_SECOND = 80
+export const SEND_PACE_BURST = 240
 
 export interface RoomCounters { [verdictAndReason: string]: number }
 

@@ -18,7 +18,7 @@ import { hex, multiaddrBytes, multiaddrText, peerIdBytes, peerIdText, roomIdText
 import type { Identity } from './identity.js'
 import { createInvite, inviteKeyFromTicket, parseTicket } from './invite.js'
 import { MembershipLog } from './membership.js'
-import { Room, SENDER_RATE_PER_SECOND } from './room.js'
+import { Room, SEND_PACE_BURST, SEND_PACE_PER_SECOND, SENDER_RATE_PER_SECOND } from './room.js'
 import { type ShownMessage, showAll } from './shown.js'
 import { BatchWriter } from './writer.js'
 import { CatchUp, type CatchUpProgress, SYNC_PROTOCOL } from './sync.js'
@@ -98,7 +98,7 @@ const HANDSHAKE_BUDGET = 32
 /** Join or keys streams one connection may have open at once (a member needs one per room). */
 const HANDSHAKE_STREAMS_PER_CONNECTION = 4
 /** Envelopes over its rate budget a member's own node may send within FLOOD_WINDOW_MS before it is banned for FLOOD_BAN_MS. */
-const FLOOD_BAN_AFTER = 100
+const FLOOD_BAN_AFTER = 50
 const FLOOD_WINDOW_MS = 10_000
 const FLOOD_BAN_MS = 60_000
 
@@ -119,6 +119,8 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #handshakeBudget = new StreamBudget(HANDSHAKE_BUDGET)
   /** Per member node: envelopes over the rate budget in the current window (#noteFlood). */
   readonly #floods = new Map<string, { count: number, since: number }>()
+  /** Per room (hex id): our own send budget (pace). */
+  readonly #pace = new Map<string, { tokens: number, at: number }>()
   /** Catch-ups served at once, across all peers (each pages through the store). */
   readonly #syncBudget = new StreamBudget(8)
   readonly #catchUp: CatchUp
@@ -526,8 +528,26 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     return result
   }
 
-  /** Seals, persists (chain state + our copy) and publishes one message. */
+  /**
+   * Waits until ROOM's send budget has room for one more envelope of ours (SEND_PACE_PER_SECOND,
+   * a margin under what receivers accept): callers that seal call it first.
+   */
+  async pace (room: Room): Promise<void> {
+    const key = hex(room.roomId)
+    while (true) {
+      const now = this.#now()
+      let b = this.#pace.get(key)
+      if (b === undefined) this.#pace.set(key, b = { tokens: SEND_PACE_BURST, at: now })
+      if (now > b.at) b.tokens = Math.min(SEND_PACE_BURST, b.tokens + (now - b.at) * SEND_PACE_PER_SECOND / 1000)
+      b.at = Math.max(b.at, now)
+      if (b.tokens >= 1) { b.tokens--; return }
+      await new Promise(resolve => setTimeout(resolve, Math.ceil((1 - b.tokens) * 1000 / SEND_PACE_PER_SECOND)))
+    }
+  }
+
+  /** Paces, seals, persists (chain state + our copy) and publishes one message. */
   async send (room: Room, message: MessageInput): Promise<{ id: string, recipients: number, envelope: Uint8Array }> {
+    await this.pace(room)
     const sealed = this.seal(room, message)
     const recipients = await this.republish(room, sealed.envelope)
     return { id: sealed.id, recipients, envelope: sealed.envelope }
