@@ -133,7 +133,11 @@ export class KeyDistribution {
         senderKeysFor: (log, member) => this.#keysToGive(this.#c.room(log.roomId)!, member),
         timeoutMs: this.#timeoutMs
       })
-      if (served === undefined) return
+      if (served === undefined) {
+        // refused: a member we do not know yet is refused once; a stranger trying, on every try
+        this.#c.net().strike(remotePeer, 'keys exchange refused')
+        return
+      }
       const room = this.#c.room(served.log.roomId)!
       const member = room.log.member(served.result.peer)
       if (member === undefined || peerIdText(member.peerId) !== remotePeer) throw new HandshakeError('the member is not on the peer it claims')

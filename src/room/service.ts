@@ -97,6 +97,8 @@ const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER
 const HANDSHAKE_BUDGET = 32
 /** Join or keys streams one connection may have open at once (a member needs one per room). */
 const HANDSHAKE_STREAMS_PER_CONNECTION = 4
+/** Of HANDSHAKE_BUDGET, what one peer may hold at once (join and keys together). */
+const HANDSHAKES_PER_PEER = 4
 /** Envelopes over its rate budget a member's own node may send within FLOOD_WINDOW_MS before it is banned for FLOOD_BAN_MS. */
 const FLOOD_BAN_AFTER = 50
 const FLOOD_WINDOW_MS = 10_000
@@ -116,13 +118,13 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
   readonly #rooms = new Map<string, Room>() // by room id hex
   readonly #keys: KeyDistribution
   readonly #handoff = new HandoffTracker()
-  readonly #handshakeBudget = new StreamBudget(HANDSHAKE_BUDGET)
+  readonly #handshakeBudget = new StreamBudget(HANDSHAKE_BUDGET, HANDSHAKES_PER_PEER)
   /** Per member node: envelopes over the rate budget in the current window (#noteFlood). */
   readonly #floods = new Map<string, { count: number, since: number }>()
   /** Per room (hex id): our own send budget (pace). */
   readonly #pace = new Map<string, { tokens: number, at: number }>()
   /** Catch-ups served at once, across all peers (each pages through the store). */
-  readonly #syncBudget = new StreamBudget(8)
+  readonly #syncBudget = new StreamBudget(8, 2)
   readonly #catchUp: CatchUp
   readonly #retain: { messages: number, ageMs: number }
   #retainTimer: NodeJS.Timeout | undefined
@@ -735,7 +737,11 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
           this.#keys.received(room, member, senderKeys, remotePeer)
         }
       })
-      if (outcome.refused !== undefined) this.#log(`join from ${remotePeer} refused: ${outcome.refused}`)
+      if (outcome.refused !== undefined) {
+        this.#log(`join from ${remotePeer} refused: ${outcome.refused}`)
+        // a joiner with a real ticket is refused once or twice; a peer guessing invites, on every try
+        this.#net().strike(remotePeer, `join refused (${outcome.refused})`)
+      }
     } catch (err) {
       this.#log(`join from ${remotePeer} failed: ${(err as Error).message}`)
     }

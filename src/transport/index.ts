@@ -7,7 +7,7 @@ import type { ComponentLogger, Connection, Logger, PeerId, PrivateKey, Stream } 
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { FrameTooLargeError, ReadTimeoutError, TransportError } from '../errors.js'
+import { TransportError } from '../errors.js'
 import { createNode } from './node.js'
 import type { ConclaveLibp2p } from './node.js'
 import { DEFAULT_MAX_MESSAGE_BYTES, Pubsub } from './pubsub.js'
@@ -57,24 +57,37 @@ const DEFAULT_MAX_INBOUND_STREAMS = 8
  */
 export class StreamBudget {
   readonly limit: number
+  /** Of the limit, at most this many for one peer. */
+  readonly perPeer: number
   #running = 0
+  readonly #byPeer = new Map<string, number>()
   /** Streams aborted because the budget was spent. */
   refused = 0
 
-  constructor (limit: number) {
+  constructor (limit: number, perPeer: number = limit) {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`"limit" expected a positive integer, got ${limit}`)
     this.limit = limit
+    this.perPeer = Math.max(1, Math.min(perPeer, limit))
   }
 
   get running (): number { return this.#running }
 
-  take (): boolean {
-    if (this.#running >= this.limit) { this.refused++; return false }
+  /** Handler runs PEER holds now. */
+  runningFor (peer: string): number { return this.#byPeer.get(peer) ?? 0 }
+
+  take (peer = ''): boolean {
+    if (this.#running >= this.limit || this.runningFor(peer) >= this.perPeer) { this.refused++; return false }
     this.#running++
+    this.#byPeer.set(peer, this.runningFor(peer) + 1)
     return true
   }
 
-  release (): void { this.#running-- }
+  release (peer = ''): void {
+    this.#running--
+    const left = this.runningFor(peer) - 1
+    if (left > 0) this.#byPeer.set(peer, left)
+    else this.#byPeer.delete(peer)
+  }
 }
 
 export interface HandleOptions {
@@ -197,17 +210,18 @@ export class Transport {
   }
 
   /**
-   * A stream of PEER broke the protocol's limits (a frame over the limit, no frame by the deadline):
-   * past STRIKES_LIMIT within STRIKES_WINDOW_MS the peer is banned. An honest peer on a bad link
-   * may time out now and then; an attacker holding streams open does it on every stream.
+   * PEER did something no honest peer does often: a stream broke its limits (a frame over the
+   * limit, no frame by the deadline), or a handshake it started was refused. Past STRIKES_LIMIT
+   * within STRIKES_WINDOW_MS the peer is banned. An honest peer on a bad link may time out now and
+   * then; an attacker holding streams open, or guessing invites, does it on every stream.
    */
-  #strike (peer: string, protocol: string): void {
+  strike (peer: string, what: string): void {
     const now = Date.now()
     let s = this.#strikes.get(peer)
     if (s === undefined || now - s.since > STRIKES_WINDOW_MS) this.#strikes.set(peer, s = { count: 0, since: now })
     if (++s.count === STRIKES_LIMIT) {
       this.#strikes.delete(peer)
-      this.ban(peer, ABUSE_BAN_MS, `${STRIKES_LIMIT} streams broke their limits within ${STRIKES_WINDOW_MS} ms (last: ${protocol})`)
+      this.ban(peer, ABUSE_BAN_MS, `${STRIKES_LIMIT} strikes within ${STRIKES_WINDOW_MS} ms (last: ${what})`)
     }
   }
 
@@ -300,8 +314,11 @@ export class Transport {
       const framed = new FramedStream(stream, connection.remotePeer.toString(), {
         maxFrameBytes, ...(options.readTimeoutMs !== undefined ? { readTimeoutMs: options.readTimeoutMs } : {})
       })
-      if (budget !== undefined && !budget.take()) {
+      if (budget !== undefined && !budget.take(framed.remotePeer)) {
         framed.abort(new TransportError(`too many ${protocol} streams at once`))
+        // A peer already holding two or more: it is the one keeping the budget full (an honest
+        // peer, one handshake per room now and then, is turned away without a strike).
+        if (budget.runningFor(framed.remotePeer) >= 2) this.strike(framed.remotePeer, `${protocol}: over the shared budget`)
         return
       }
       try {
@@ -310,9 +327,10 @@ export class Transport {
       } catch (err) {
         this.#log('handler for %s failed - %e', protocol, err)
         framed.abort(err instanceof Error ? err : new Error(String(err)))
-        if (err instanceof FrameTooLargeError || err instanceof ReadTimeoutError) this.#strike(framed.remotePeer, protocol)
       } finally {
-        budget?.release()
+        budget?.release(framed.remotePeer)
+        // whether or not the handler let the error through
+        if (framed.violation !== undefined) this.strike(framed.remotePeer, `${protocol}: ${framed.violation}`)
       }
     }, { maxInboundStreams: options.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS })
   }

@@ -77,6 +77,8 @@ export class FramedStream {
   readonly #stream: Stream
   readonly #buffer = new Uint8ArrayList()
   #error: Error | undefined
+  /** Set when the peer broke this stream's limits (a frame over the limit, nothing by a deadline). */
+  violation: 'frame-too-large' | 'deadline' | undefined
   #wake: (() => void) | undefined
   #reading = false
 
@@ -127,7 +129,10 @@ export class FramedStream {
   async read (maxBytes: number = this.maxFrameBytes, timeoutMs: number = this.readTimeoutMs): Promise<Uint8Array | undefined> {
     if (this.#reading) throw new TransportError('concurrent read on one framed stream')
     this.#reading = true
-    const timer = setTimeout(() => { this.abort(new ReadTimeoutError(`no whole frame within ${timeoutMs} ms`)) }, timeoutMs)
+    const timer = setTimeout(() => {
+      this.violation ??= 'deadline'
+      this.abort(new ReadTimeoutError(`no whole frame within ${timeoutMs} ms`))
+    }, timeoutMs)
     try {
       return await this.#read(Math.min(maxBytes, this.maxFrameBytes))
     } finally {
@@ -142,6 +147,7 @@ export class FramedStream {
       if (header !== undefined) {
         if (header.length > limit) {
           const err = new FrameTooLargeError(`peer sent a frame of ${header.length} bytes, limit ${limit}`)
+          this.violation ??= 'frame-too-large'
           this.abort(err)
           throw err
         }
