@@ -184,7 +184,9 @@ export class LocalClient implements Client {
     if (wait !== undefined && (!Number.isSafeInteger(wait) || wait < 1)) throw new UsageError('--wait must be a whole number of at least 1')
     const { service, room } = this.#networked(ref)
     const deadline = Date.now() + options.timeoutMs
-    const queue = options.alone === 'queue' && wait === undefined
+    // Only a long-running node keeps a message for later: a one-shot's node (another `send` that
+    // happens to serve the socket for its few seconds) would leave with it.
+    const queue = options.alone === 'queue' && wait === undefined && (this.#owner === 'daemon' || this.#owner === 'listen' || this.#owner === 'chat')
     const reachable = await service.waitForReaders(room, queue ? 0 : options.timeoutMs)
     if (!reachable && options.alone !== 'store' && !queue) throw nobody(room, options.timeoutMs)
     if (reachable) await service.rotateIfDue(room)

@@ -61,6 +61,7 @@ export class StreamBudget {
   readonly perPeer: number
   #running = 0
   readonly #byPeer = new Map<string, number>()
+  readonly #turnedAway = new Map<string, number>()
   /** Streams aborted because the budget was spent. */
   refused = 0
 
@@ -75,8 +76,16 @@ export class StreamBudget {
   /** Handler runs PEER holds now. */
   runningFor (peer: string): number { return this.#byPeer.get(peer) ?? 0 }
 
+  /** Streams of PEER turned away so far (since its count was last forgotten). */
+  turnedAway (peer: string): number { return this.#turnedAway.get(peer) ?? 0 }
+
   take (peer = ''): boolean {
-    if (this.#running >= this.limit || this.runningFor(peer) >= this.perPeer) { this.refused++; return false }
+    if (this.#running >= this.limit || this.runningFor(peer) >= this.perPeer) {
+      this.refused++
+      this.#turnedAway.set(peer, this.turnedAway(peer) + 1)
+      if (this.#turnedAway.size > 4096) this.#turnedAway.delete(this.#turnedAway.keys().next().value!)
+      return false
+    }
     this.#running++
     this.#byPeer.set(peer, this.runningFor(peer) + 1)
     return true
@@ -318,7 +327,10 @@ export class Transport {
         framed.abort(new TransportError(`too many ${protocol} streams at once`))
         // A peer already holding two or more: it is the one keeping the budget full (an honest
         // peer, one handshake per room now and then, is turned away without a strike).
-        if (budget.runningFor(framed.remotePeer) >= 2) this.strike(framed.remotePeer, `${protocol}: over the shared budget`)
+        // One that keeps knocking while others fill it (a joiner retries ~3 times a second): every
+        // 16th turn-away is a strike.
+        const turnedAway = budget.turnedAway(framed.remotePeer)
+        if (budget.runningFor(framed.remotePeer) >= 2 || turnedAway % 16 === 0) this.strike(framed.remotePeer, `${protocol}: over the shared budget`)
         return
       }
       try {
