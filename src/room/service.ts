@@ -96,7 +96,7 @@ const FINAL_REFUSALS = new Set(['EXPIRED', 'USED_UP', 'REVOKED', 'ALREADY_MEMBER
 /** Join and keys handshakes served at once, across all peers (each costs signatures and a stream). */
 const HANDSHAKE_BUDGET = 32
 /** Join or keys streams one connection may have open at once (a member needs one per room). */
-const HANDSHAKE_STREAMS_PER_CONNECTION = 4
+const HANDSHAKE_STREAMS_PER_CONNECTION = 8
 /** Of HANDSHAKE_BUDGET, what one peer may hold at once (join and keys together). */
 const HANDSHAKES_PER_PEER = 4
 /** Envelopes over its rate budget a member's own node may send within FLOOD_WINDOW_MS before it is banned for FLOOD_BAN_MS. */
@@ -422,6 +422,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer).then(() => { this.#catchUpFrom(room, peer) })
     }
     net.on('peer:connect', meet)
+    net.on('peer:banned', peer => { this.#log(`refusing peer ${peer} for a minute: ${net.banReason(peer) ?? 'abuse'}`) })
     this.#started = true
     this.applyRetention()
     this.#retainTimer = setInterval(() => { this.applyRetention() }, RETAIN_EVERY_MS)

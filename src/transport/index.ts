@@ -42,7 +42,7 @@ export interface TransportOptions {
 
 }
 
-export type PeerEvent = 'peer:connect' | 'peer:disconnect'
+export type PeerEvent = 'peer:connect' | 'peer:disconnect' | 'peer:banned'
 export type StreamHandler = (stream: FramedStream, remotePeer: string) => void | Promise<void>
 
 /** How long a finished handler's stream may take to close on both sides before it is aborted. */
@@ -118,7 +118,7 @@ const ABUSE_BAN_MS = 60_000
 /** gossipsub behaviour penalty for a flood: weight -10 × 10² puts the peer far below graylist (-80). */
 const ABUSE_PENALTY = 10
 /** Streams of one peer that may break their limits within STRIKES_WINDOW_MS before it is banned. */
-const STRIKES_LIMIT = 8
+const STRIKES_LIMIT = 32
 const STRIKES_WINDOW_MS = 60_000
 
 /** A started libp2p node. Create with createTransport; call stop() once. */
@@ -131,6 +131,8 @@ export class Transport {
   readonly #log: Logger
   readonly #listeners = new Map<PeerEvent, Set<(peerId: string) => void>>()
   readonly #banned: Map<string, number>
+  /** Why each peer was last banned (for the node's log). */
+  readonly #lastBanReason = new Map<string, string>()
   /** Streams of a peer that ended in a protocol violation (oversized frame, deadline), in the current window. */
   readonly #strikes = new Map<string, { count: number, since: number }>()
   #stopped = false
@@ -211,6 +213,8 @@ export class Transport {
     this.#banned.set(peer, Date.now() + ms)
     this.#pubsub.penalize(peer, ABUSE_PENALTY)
     this.#log('banning %s for %d ms: %s', peer, ms, reason)
+    this.#lastBanReason.set(peer, reason)
+    this.#emit('peer:banned', peer)
     try {
       this.libp2p.hangUp(peerIdFromString(peer)).catch((err: unknown) => { this.#log('could not hang up on %s - %e', peer, err) })
     } catch (err) {
@@ -224,11 +228,12 @@ export class Transport {
    * within STRIKES_WINDOW_MS the peer is banned. An honest peer on a bad link may time out now and
    * then; an attacker holding streams open, or guessing invites, does it on every stream.
    */
-  strike (peer: string, what: string): void {
+  strike (peer: string, what: string, weight = 1): void {
     const now = Date.now()
     let s = this.#strikes.get(peer)
     if (s === undefined || now - s.since > STRIKES_WINDOW_MS) this.#strikes.set(peer, s = { count: 0, since: now })
-    if (++s.count === STRIKES_LIMIT) {
+    s.count += weight
+    if (s.count >= STRIKES_LIMIT) {
       this.#strikes.delete(peer)
       this.ban(peer, ABUSE_BAN_MS, `${STRIKES_LIMIT} strikes within ${STRIKES_WINDOW_MS} ms (last: ${what})`)
     }
@@ -238,6 +243,9 @@ export class Transport {
   peerScore (peer: string): number | undefined {
     return this.#pubsub.score(peer)
   }
+
+  /** Why PEER was last banned. */
+  banReason (peer: string): string | undefined { return this.#lastBanReason.get(peer) }
 
   /** Peers refused now (banned), with the time their ban ends (ms since epoch). */
   bannedPeers (): Array<{ peer: string, untilMs: number }> {
@@ -330,7 +338,8 @@ export class Transport {
         // One that keeps knocking while others fill it (a joiner retries ~3 times a second): every
         // 16th turn-away is a strike.
         const turnedAway = budget.turnedAway(framed.remotePeer)
-        if (budget.runningFor(framed.remotePeer) >= 2 || turnedAway % 16 === 0) this.strike(framed.remotePeer, `${protocol}: over the shared budget`)
+        if (budget.runningFor(framed.remotePeer) >= budget.perPeer) this.strike(framed.remotePeer, `${protocol}: over its share of the budget`, 4)
+        else if (turnedAway % 16 === 0) this.strike(framed.remotePeer, `${protocol}: over the shared budget`)
         return
       }
       try {
@@ -342,7 +351,8 @@ export class Transport {
       } finally {
         budget?.release(framed.remotePeer)
         // whether or not the handler let the error through
-        if (framed.violation !== undefined) this.strike(framed.remotePeer, `${protocol}: ${framed.violation}`)
+        // A frame over the limit is something our own software never sends: it weighs most.
+        if (framed.violation !== undefined) this.strike(framed.remotePeer, `${protocol}: ${framed.violation}`, framed.violation === 'frame-too-large' ? 8 : 4)
       }
     }, { maxInboundStreams: options.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS })
   }
