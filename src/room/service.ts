@@ -422,6 +422,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       for (const room of this.#rooms.values()) void this.#keys.exchangeWith(room, peer).then(() => { this.#catchUpFrom(room, peer) })
     }
     net.on('peer:connect', meet)
+    net.vouchFor(peer => this.#isMemberNode(peer))
     net.on('peer:banned', peer => { this.#log(`refusing peer ${peer} for a minute: ${net.banReason(peer) ?? 'abuse'}`) })
     this.#started = true
     this.applyRetention()
@@ -455,6 +456,14 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
     const member = room.log.members().find(m => peerIdText(m.peerId) === peer)
     if (member === undefined || hex(member.member) === hex(this.identity.memberPublicKey)) return
     void this.#catchUp.start(room, peer)
+  }
+
+  /** Whether PEER is the node of a current member of one of our rooms. */
+  #isMemberNode (peer: string): boolean {
+    for (const room of this.#rooms.values()) {
+      if (room.log.members().some(m => peerIdText(m.peerId) === peer)) return true
+    }
+    return false
   }
 
   /** Whether PEER subscribes to the topic of one of our rooms (only such peers publish to us). */

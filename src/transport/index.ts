@@ -133,6 +133,7 @@ export class Transport {
   readonly #banned: Map<string, number>
   /** Why each peer was last banned (for the node's log). */
   readonly #lastBanReason = new Map<string, string>()
+  #vouched: ((peer: string) => boolean) | undefined
   /** Streams of a peer that ended in a protocol violation (oversized frame, deadline), in the current window. */
   readonly #strikes = new Map<string, { count: number, since: number }>()
   #stopped = false
@@ -229,6 +230,9 @@ export class Transport {
    * then; an attacker holding streams open, or guessing invites, does it on every stream.
    */
   strike (peer: string, what: string, weight = 1): void {
+    // A member's node is known and accountable (its floods are handled by the room): a handshake
+    // of its that timed out on a busy machine, or met a log behind its own, is no attack.
+    if (this.#vouched?.(peer) === true) return
     const now = Date.now()
     let s = this.#strikes.get(peer)
     if (s === undefined || now - s.since > STRIKES_WINDOW_MS) this.#strikes.set(peer, s = { count: 0, since: now })
@@ -242,6 +246,11 @@ export class Transport {
   /** gossipsub's score of PEER (negative: scored down), or undefined when unknown. */
   peerScore (peer: string): number | undefined {
     return this.#pubsub.score(peer)
+  }
+
+  /** Peers strikes never ban (the room service vouches for its members' nodes). */
+  vouchFor (vouched: (peer: string) => boolean): void {
+    this.#vouched = vouched
   }
 
   /** Why PEER was last banned. */
@@ -352,7 +361,7 @@ export class Transport {
         budget?.release(framed.remotePeer)
         // whether or not the handler let the error through
         // A frame over the limit is something our own software never sends: it weighs most.
-        if (framed.violation !== undefined) this.strike(framed.remotePeer, `${protocol}: ${framed.violation}`, framed.violation === 'frame-too-large' ? 8 : 4)
+        if (framed.violation !== undefined) this.strike(framed.remotePeer, `${protocol}: ${framed.violation}`, framed.violation === 'frame-too-large' ? 16 : 4)
       }
     }, { maxInboundStreams: options.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS })
   }

@@ -43,7 +43,7 @@ type Spec = Attack extends infer A ? A extends Attack ? Omit<A, 'id' | 'target'>
 interface Rss { before: number, peak: number, after: number, growth: number }
 /** STATUS: alice's `status --json` during the attack (when asked for), STATUSAFTER: 3 s after it. */
 interface Observed<T> { result: T, rss: Rss, servedBefore: number | null, deliveryMs: Array<number | null>, lost: string[], status: StatusJson | undefined, statusAfter: StatusJson | undefined }
-interface StatusJson { peers: string[], peerScores?: Record<string, number>, rooms: Array<{ meshPeers: number, validator?: Record<string, number> }> }
+interface StatusJson { peers: string[], peerScores?: Record<string, number>, banned?: Array<{ peer: string }>, rooms: Array<{ meshPeers: number, validator?: Record<string, number> }> }
 
 const { dir, cleanup } = tempDir('conclave-flood-')
 const home = (name: string): string => `${dir}/${name}`
@@ -198,7 +198,8 @@ async function checkStreamsEnded (t: TestContext, what: string, summaries: Strea
 /** Abusers the victim disconnected (seen from their side) or scores below 0 (its status, when it reports scores). */
 async function checkPenalised (t: TestContext, peers: string[], closedByVictim: string[], status: StatusJson | undefined): Promise<void> {
   await t.test('abusive peers are scored down or disconnected', () => {
-    const scoredDown = peers.filter(p => (status?.peerScores?.[p] ?? 0) < 0)
+    // scored below 0, or refused by the victim for now (its status's ban list)
+    const scoredDown = peers.filter(p => (status?.peerScores?.[p] ?? 0) < 0 || (status?.banned ?? []).some(b => b.peer === p))
     const spared = peers.filter(p => !closedByVictim.includes(p) && !scoredDown.includes(p))
     assert.deepEqual(spared, [], `${spared.length} of ${peers.length} abuser(s) neither disconnected nor scored below 0 (status ${status?.peerScores === undefined ? 'has no peerScores' : 'peerScores ' + JSON.stringify(status.peerScores)})`)
   })

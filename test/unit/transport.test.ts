@@ -153,7 +153,7 @@ describe('gossip', { timeout: 60_000 }, () => {
     await waitFor(() => !victim.connections().includes(greedy.peerId), 'the victim to hang up', 5_000)
   })
 
-  it('a peer whose streams keep breaking their limits is banned (a frame over the limit weighs 8 of the 32 strikes)', { timeout: 60_000 }, async () => {
+  it('a peer whose streams keep breaking their limits is banned (a frame over the limit weighs 16 of the 32 strikes)', { timeout: 60_000 }, async () => {
     const victim = await node()
     await victim.handle('/test/strict/1.0.0', async (stream) => { await stream.read(64) }, { maxInboundStreams: 16 })
     const rude = await node()
