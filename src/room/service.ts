@@ -172,6 +172,7 @@ export class RoomService extends EventEmitter<{ message: [ShownMessage], sent: [
       room: roomId => this.#rooms.get(hex(roomId)),
       deliver: (room, envelope, fromPeer) => this.#validate(room, envelope, fromPeer, true).verdict,
       oldestMs: () => this.#now() - this.#retain.ageMs,
+      connected: peer => this.#started && this.#net().connections().includes(peer),
       progress: p => { this.emit('catch-up', p) },
       log: this.#log
     })

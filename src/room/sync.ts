@@ -30,6 +30,9 @@ const GENERIC_REFUSAL = { code: 'NOT_MEMBER', message: 'this peer does not serve
  * only what we lack (a few race with live gossip). Past this the peer is serving junk: we stop.
  */
 const MAX_NOT_ACCEPTED = 512
+/** A catch-up that failed is tried again this much later (times the failures so far), at most RETRIES times. */
+const RETRY_AFTER_MS = 3_000
+const RETRIES = 3
 /** A catch-up that ended this recently is not run again for the same meeting. */
 const RERUN_AFTER_MS = 2_000
 
@@ -40,6 +43,8 @@ export interface CatchUpComponents {
   room: (roomId: Uint8Array) => Room | undefined
   /** Validates one envelope exactly like a live one and, when accepted, stores and shows it. */
   deliver: (room: Room, envelope: Uint8Array, fromPeer: string) => Verdict
+  /** Whether we are connected to PEER now (a failed catch-up is retried only then). */
+  connected: (peer: string) => boolean
   /** Nothing sent before this is served (the retention age). */
   oldestMs: () => number
   log: (message: string, level?: number) => void
@@ -58,6 +63,8 @@ export class CatchUp {
   readonly #running = new Map<string, Promise<void>>()
   /** When the last catch-up of (room, peer) ended: a meeting reported twice (the connection, then its keys exchange) runs one. */
   readonly #endedAt = new Map<string, number>()
+  /** Failed catch-ups in a row per (room, peer). */
+  readonly #failures = new Map<string, number>()
   readonly counts = new Map<string, CatchUpCounts>()
 
   constructor (components: CatchUpComponents) {
@@ -79,8 +86,17 @@ export class CatchUp {
     const running = this.#running.get(key)
     if (running !== undefined) return running
     if (!force && Date.now() - (this.#endedAt.get(key) ?? -Infinity) < RERUN_AFTER_MS) return Promise.resolve()
-    const p = this.#run(room, peer).catch((err: unknown) => {
+    const p = this.#run(room, peer).then(() => { this.#failures.delete(key) }, (err: unknown) => {
       this.#c.log(`room ${room.name}: catch-up from ${peer} failed: ${(err as Error).message}`)
+      // A busy or briefly unreachable member: try again a few times while we still meet it.
+      const failures = (this.#failures.get(key) ?? 0) + 1
+      this.#failures.set(key, failures)
+      if (failures <= RETRIES) {
+        const timer = setTimeout(() => { if (this.#c.connected(peer)) void this.start(room, peer, true) }, RETRY_AFTER_MS * failures)
+        timer.unref()
+      } else {
+        this.#failures.delete(key)
+      }
     }).finally(() => {
       this.#running.delete(key)
       this.#endedAt.set(key, Date.now())
